@@ -1,0 +1,407 @@
+"""Stories, their bylines, and what linking found in them.
+
+An ``Article`` is visible to the public when its status is published and its publish time has
+passed: visibility is decided when a page is read, so a scheduled story goes live on time
+without a job. ``Mention`` rows are the stored result of linking (``articles.linking``): the
+page renders them, nothing is matched on a page view. ``Suggestion`` rows are facts the text
+states that the catalog lacks, waiting for an editor.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from catalog.models import Company, Person, Show
+from newsroom.text import unique_slug
+
+
+class Author(models.Model):
+    """A byline. Not an account: guest and freelance writers have one too."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="authors/%Y/", blank=True)
+    photo_alt = models.CharField(max_length=255, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The staff account that writes under this byline, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author_detail", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "story tag"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="taggedarticle_unique")
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """What the public may see: status published and publish time passed."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self) -> ArticleQuerySet:
+        """Published or scheduled stories whose time has not come yet."""
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__gt=timezone.now(),
+        )
+
+    def drafts(self) -> ArticleQuerySet:
+        return self.filter(status__in=[Article.Status.DRAFT, Article.Status.IN_REVIEW])
+
+    def for_listing(self) -> ArticleQuerySet:
+        """Story lists: headline, dek, date, kind, main show and bylines, in two queries."""
+        return (
+            self.select_related("main_show", "source")
+            .prefetch_related(
+                models.Prefetch(
+                    "bylines",
+                    queryset=Byline.objects.select_related("author").order_by("order"),
+                )
+            )
+            .order_by("-published_at", "-id")
+        )
+
+    def for_detail(self) -> ArticleQuerySet:
+        """The story page: everything it shows, joined or prefetched up front."""
+        return self.for_listing().select_related("main_show__network").prefetch_related("tags")
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        RENEWAL = "renewal", "Renewal"
+        CANCELLATION = "cancellation", "Cancellation"
+        CASTING = "casting", "Casting"
+        NEWS = "news", "News"
+        REVIEW = "review", "Review"
+        FEATURE = "feature", "Feature"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the story's address.")
+    dek = models.CharField(
+        max_length=500, blank=True, help_text="One sentence under the headline."
+    )
+    body = models.TextField(blank=True, help_text="The story, as sanitized HTML.")
+    body_html = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The body with catalog links, written by linking; what the page renders.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the story goes or went live."
+    )
+    authors = models.ManyToManyField(Author, through="Byline", blank=True, related_name="articles")
+    source = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sourced_articles",
+        limit_choices_to={"kind": Company.Kind.PUBLICATION},
+        help_text="The publication that first reported the story.",
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_alt = models.CharField(
+        max_length=300, blank=True, help_text="What the image shows, for readers who can't see it."
+    )
+    hero_credit = models.CharField(max_length=200, blank=True)
+    main_show = models.ForeignKey(
+        Show,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="main_articles",
+        help_text="The show the story is about. Inferred from the headline when left empty.",
+    )
+    main_show_inferred = models.BooleanField(
+        default=False, editable=False, help_text="The main show was set by linking, not an editor."
+    )
+    season_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The season a renewal announces."
+    )
+    is_final_season = models.BooleanField(default=False)
+    import_key = models.CharField(
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Identity in an imported archive (WXR post id or guid).",
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+    removed_tags = models.JSONField(
+        default=list, blank=True, editable=False, help_text="Automatic tags an editor removed."
+    )
+    linked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["renewal", "cancellation", "casting", "news", "review", "feature"]
+                ),
+                name="article_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["draft", "in_review", "scheduled", "published", "archived"]
+                ),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "scheduled"]) | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(season_number__isnull=True) | Q(season_number__gte=1),
+                name="article_season_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["kind", "status", "-published_at"]),
+            models.Index(fields=["main_show", "status", "-published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:article_detail",
+            kwargs={
+                "year": when.year,
+                "month": f"{when.month:02d}",
+                "day": f"{when.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def rendered_body(self) -> str:
+        """The linked body when linking has run, the sanitized body otherwise."""
+        return self.body_html or self.body
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article}"
+
+
+class MentionQuerySet(models.QuerySet):
+    def active(self) -> MentionQuerySet:
+        """Mentions the page shows: not excluded by an editor."""
+        return self.filter(excluded=False)
+
+
+class Mention(models.Model):
+    """One catalog entity a story names (exactly one of person, show, company)."""
+
+    class Found(models.TextChoices):
+        AUTOMATIC = "automatic", "Found by linking"
+        EDITOR = "editor", "Added by an editor"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    show = models.ForeignKey(
+        Show, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    found = models.CharField(max_length=20, choices=Found.choices, default=Found.AUTOMATIC)
+    excluded = models.BooleanField(
+        default=False, help_text="An editor says this link is wrong; relinking keeps it out."
+    )
+    matched_text = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Character offset of the first linked mention in the body."
+    )
+    character = models.CharField(
+        max_length=255, blank=True, help_text="The character the text says this person plays."
+    )
+    in_body = models.BooleanField(
+        default=True, help_text="Named in the body (not only the headline or dek)."
+    )
+
+    objects = MentionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(person__isnull=False, show__isnull=True, company__isnull=True)
+                    | Q(person__isnull=True, show__isnull=False, company__isnull=True)
+                    | Q(person__isnull=True, show__isnull=True, company__isnull=False)
+                ),
+                name="mention_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "person"], condition=Q(person__isnull=False),
+                name="mention_unique_person",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "show"], condition=Q(show__isnull=False),
+                name="mention_unique_show",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "company"], condition=Q(company__isnull=False),
+                name="mention_unique_company",
+            ),
+            models.CheckConstraint(
+                condition=Q(found__in=["automatic", "editor"]), name="mention_found_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} → {self.target}"
+
+    @property
+    def target(self) -> Person | Show | Company:
+        return self.person or self.show or self.company
+
+
+class Suggestion(models.Model):
+    """A fact the story states that the catalog lacks, for an editor to accept or reject."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "New person"
+        CREDIT = "credit", "New credit"
+        AMBIGUOUS = "ambiguous", "Ambiguous name"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    person_name = models.CharField(max_length=200, blank=True)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    show = models.ForeignKey(
+        Show, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    role = models.CharField(max_length=30, blank=True)
+    character = models.CharField(max_length=255, blank=True)
+    known_for = models.JSONField(default=list, blank=True, help_text="Titles named beside the person.")
+    evidence = models.TextField(blank=True, help_text="The sentence the suggestion came from.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "kind", "person_name", "show", "role", "character"],
+                name="suggestion_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "credit", "ambiguous"]), name="suggestion_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "rejected"]),
+                name="suggestion_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        what = self.person_name or (self.person.name if self.person_id else "")
+        if self.role:
+            what += f" — {self.role.replace('_', ' ')}"
+        return f"{self.get_kind_display()}: {what}"

@@ -1,0 +1,401 @@
+"""The catalog: companies, shows and their seasons, people, and the credits that join them.
+
+Companies, shows and people carry a unique ``key``: the identity used by the catalog
+interchange format, so a re-import updates a row instead of duplicating it. Names and aliases
+feed the linking gazetteer (``articles.linking``); any change bumps ``CatalogVersion`` so that
+every process rebuilds it.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from newsroom.text import unique_slug
+
+imdb_title_id = RegexValidator(r"^tt\d{7,}$", "An IMDb title id looks like tt1234567.")
+imdb_name_id = RegexValidator(r"^nm\d{7,}$", "An IMDb name id looks like nm1234567.")
+wikidata_id = RegexValidator(r"^Q\d+$", "A Wikidata id looks like Q12345.")
+
+
+class CatalogVersion(models.Model):
+    """One row whose number goes up whenever a name in the catalog may have changed.
+
+    Gazetteers are cached per version, so a change made by any process (admin, import,
+    another app server) is seen by all of them on their next link.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"catalog v{self.version}"
+
+
+def bump_catalog_version() -> None:
+    updated = CatalogVersion.objects.filter(pk=1).update(
+        version=F("version") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        CatalogVersion.objects.get_or_create(pk=1, defaults={"version": 2})
+
+
+def current_catalog_version() -> int:
+    row = CatalogVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return row or 1
+
+
+class KeyedModel(models.Model):
+    """A catalog entry with an import key, a unique slug and aliases."""
+
+    key = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="Identity used by imports and exports; made from the slug when left empty.",
+    )
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the page address.")
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Other names the text may use, as a list: ["Amazon Prime Video", "Prime"].',
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    name_field = "name"
+
+    def display_name(self) -> str:
+        return getattr(self, self.name_field)
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.display_name())
+        if not self.key:
+            self.key = self.slug
+        self.aliases = [a.strip() for a in (self.aliases or []) if isinstance(a, str) and a.strip()]
+        super().save(*args, **kwargs)
+
+
+class Company(KeyedModel):
+    class Kind(models.TextChoices):
+        NETWORK = "network", "Network"
+        STREAMER = "streamer", "Streamer"
+        STUDIO = "studio", "Studio"
+        PUBLICATION = "publication", "Publication"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    wikidata_id = models.CharField(
+        max_length=20, null=True, blank=True, unique=True, validators=[wikidata_id]
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["network", "streamer", "studio", "publication", "other"]),
+                name="company_kind_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:company_detail", kwargs={"slug": self.slug})
+
+
+class TaggedShow(TaggedItemBase):
+    """Tags on shows through a real foreign key (genres, franchises, platforms)."""
+
+    content_object = models.ForeignKey("Show", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "show tag"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="taggedshow_unique")
+        ]
+
+
+class ShowQuerySet(models.QuerySet):
+    def for_listing(self) -> ShowQuerySet:
+        """Shows in lists: their network is shown beside the title."""
+        return self.select_related("network")
+
+    def for_detail(self) -> ShowQuerySet:
+        """The show page: network, studios, seasons, spinoff parent, tags in fixed queries."""
+        return self.select_related("network", "spinoff_of").prefetch_related(
+            "studios", "seasons", "tags", "spinoffs"
+        )
+
+
+class Show(KeyedModel):
+    class Kind(models.TextChoices):
+        SERIES = "series", "Series"
+        MINISERIES = "miniseries", "Miniseries"
+        FILM = "film", "Film"
+        SPECIAL = "special", "Special"
+
+    class Status(models.TextChoices):
+        IN_DEVELOPMENT = "in_development", "In development"
+        AIRING = "airing", "Airing"
+        RENEWED = "renewed", "Renewed"
+        CANCELLED = "cancelled", "Cancelled"
+        ENDED = "ended", "Ended"
+        ENDING = "ending", "Ending"
+        UNKNOWN = "", "Unknown"
+
+    name_field = "title"
+
+    title = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SERIES)
+    year_start = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
+    )
+    year_end = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
+    )
+    network = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="network_shows",
+        help_text="Original network or streaming platform.",
+    )
+    studios = models.ManyToManyField(Company, blank=True, related_name="studio_shows")
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        default=Status.UNKNOWN,
+        help_text="Set by the latest published renewal or cancellation story unless locked.",
+    )
+    status_locked = models.BooleanField(
+        default=False,
+        help_text="Keep the status as set here: stories will not change it.",
+    )
+    spinoff_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="spinoffs"
+    )
+    description = models.TextField(blank=True)
+    imdb_id = models.CharField(
+        "IMDb id", max_length=16, null=True, blank=True, unique=True, validators=[imdb_title_id]
+    )
+    tvmaze_id = models.PositiveIntegerField("TVmaze id", null=True, blank=True, unique=True)
+    wikidata_id = models.CharField(
+        max_length=20, null=True, blank=True, unique=True, validators=[wikidata_id]
+    )
+    poster = models.ImageField(upload_to="posters/%Y/", blank=True)
+    poster_alt = models.CharField(max_length=255, blank=True)
+    tags = TaggableManager(through=TaggedShow, blank=True, help_text="Genres and franchises.")
+
+    objects = ShowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "year_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["series", "miniseries", "film", "special"]),
+                name="show_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["", "in_development", "airing", "renewed", "cancelled", "ended", "ending"]
+                ),
+                name="show_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(year_end__isnull=True)
+                | Q(year_start__isnull=True)
+                | Q(year_end__gte=F("year_start")),
+                name="show_years_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(spinoff_of=F("pk")), name="show_not_own_spinoff"
+            ),
+        ]
+        indexes = [models.Index(fields=["title"]), models.Index(fields=["network", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year_start})" if self.year_start else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:show_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_film(self) -> bool:
+        return self.kind == self.Kind.FILM
+
+    @property
+    def schema_type(self) -> str:
+        return "Movie" if self.is_film else "TVSeries"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+class Season(models.Model):
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", "Announced"
+        IN_PRODUCTION = "in_production", "In production"
+        AIRING = "airing", "Airing"
+        AIRED = "aired", "Aired"
+        CANCELLED = "cancelled", "Cancelled"
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="seasons")
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(200)])
+    premiere_date = models.DateField(null=True, blank=True)
+    episode_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
+    is_final = models.BooleanField(default=False, help_text="Announced as the final season.")
+    announced_by = models.ForeignKey(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="announced_seasons",
+        help_text="The renewal story that announced this season; hidden until it is published.",
+    )
+
+    class Meta:
+        ordering = ["show", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["show", "number"], name="season_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=200), name="season_number_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["announced", "in_production", "airing", "aired", "cancelled"]
+                ),
+                name="season_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.show.title} season {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.show.get_absolute_url()}#season-{self.number}"
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_detail(self) -> PersonQuerySet:
+        return self.all()
+
+
+class Person(KeyedModel):
+    name = models.CharField(max_length=200)
+    bio = models.TextField(blank=True)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    death_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    headshot = models.ImageField(upload_to="people/%Y/", blank=True)
+    headshot_alt = models.CharField(max_length=255, blank=True)
+    imdb_id = models.CharField(
+        "IMDb id", max_length=16, null=True, blank=True, unique=True, validators=[imdb_name_id]
+    )
+    wikidata_id = models.CharField(
+        max_length=20, null=True, blank=True, unique=True, validators=[wikidata_id]
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:person_detail", kwargs={"slug": self.slug})
+
+
+class CreditQuerySet(models.QuerySet):
+    def cast(self) -> CreditQuerySet:
+        return self.filter(role=Credit.Role.CAST)
+
+    def crew(self) -> CreditQuerySet:
+        return self.exclude(role=Credit.Role.CAST)
+
+    def with_people(self) -> CreditQuerySet:
+        return self.select_related("person")
+
+    def with_shows(self) -> CreditQuerySet:
+        return self.select_related("show", "show__network")
+
+
+class Credit(models.Model):
+    class Role(models.TextChoices):
+        CAST = "cast", "Cast"
+        CREATOR = "creator", "Creator"
+        SHOWRUNNER = "showrunner", "Showrunner"
+        EXECUTIVE_PRODUCER = "executive_producer", "Executive producer"
+        CO_EXECUTIVE_PRODUCER = "co_executive_producer", "Co-executive producer"
+        PRODUCER = "producer", "Producer"
+        WRITER = "writer", "Writer"
+        DIRECTOR = "director", "Director"
+        SOURCE_AUTHOR = "source_author", "Author of source material"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.CAST)
+    character = models.CharField(
+        max_length=255, blank=True, help_text="For cast: the character's name as billed."
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Billing order; lower comes first.")
+
+    objects = CreditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["show", "role", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "show", "role", "character"], name="credit_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=[
+                        "cast",
+                        "creator",
+                        "showrunner",
+                        "executive_producer",
+                        "co_executive_producer",
+                        "producer",
+                        "writer",
+                        "director",
+                        "source_author",
+                    ]
+                ),
+                name="credit_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="cast") | Q(character=""), name="credit_character_only_for_cast"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["show", "role", "order"]),
+            models.Index(fields=["person", "show"]),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_role_display()
+        if self.character:
+            label = f"as {self.character}"
+        return f"{self.person} — {self.show.title} ({label})"

@@ -1,0 +1,8 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, str]:
+    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}

@@ -1,0 +1,33 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import Article, Mention
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_means_status_published_and_time_passed():
+    live = f.article("Live")
+    f.article("Later", published_at=timezone.now() + timedelta(hours=1))
+    f.article("Draft", status=Article.Status.DRAFT)
+    assert list(Article.objects.published()) == [live]
+
+
+def test_published_story_needs_a_publish_time():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.create(title="No time", status=Article.Status.PUBLISHED)
+
+
+def test_mention_points_at_exactly_one_entity():
+    a, p, s = f.article(), f.person(), f.show()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Mention.objects.create(article=a, person=p, show=s)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Mention.objects.create(article=a)
+    Mention.objects.create(article=a, person=p)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Mention.objects.create(article=a, person=p)
