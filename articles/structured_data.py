@@ -7,6 +7,7 @@ mentions. Built from the prefetched story (``Article.objects.for_detail()``): no
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -34,9 +35,14 @@ def mention_ref(mention: Mention) -> dict[str, Any]:
     return company_ref(mention.company)
 
 
+def _local_seconds(when: datetime | None) -> datetime | None:
+    """In the site's time zone, to the second: what readers and the story's address use."""
+    return timezone.localtime(when).replace(microsecond=0) if when else None
+
+
 def article_data(article: Article, *, mentions: list[Mention]) -> dict[str, Any]:
-    published = timezone.localtime(article.published_at) if article.published_at else None
-    modified = timezone.localtime(article.updated_at) if article.updated_at else None
+    published = _local_seconds(article.published_at)
+    modified = _local_seconds(article.updated_at)
     if published and (modified is None or modified < published):
         # An edit made while the story was scheduled predates publication.
         modified = published

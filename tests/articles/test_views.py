@@ -140,7 +140,9 @@ def test_story_page_shows_headline_byline_source_hero_body_and_tags(client):
     bylines = page.find('//main//a[@rel="author"]/@href')
     assert bylines == [w.writer.get_absolute_url(), "/authors/second-writer/"]
     time = page.one("//main//header//time")
-    assert time.get("datetime") == timezone.localtime(w.story.published_at).isoformat()
+    shown = datetime.fromisoformat(time.get("datetime"))
+    assert shown == w.story.published_at.replace(microsecond=0)
+    assert shown.utcoffset() == timezone.localtime(w.story.published_at).utcoffset()
     source = page.link_texts('//*[contains(@class, "story__source")]')
     assert source["/companies/deadline/"] == "Deadline"
     assert "https://example.com/ballard-renewed" in source
@@ -230,8 +232,10 @@ def test_story_json_ld_is_a_news_article_about_the_show_with_its_mentions(client
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == w.story.title
     assert data["url"] == base + w.story.get_absolute_url()
-    assert datetime.fromisoformat(data["datePublished"]) == w.story.published_at
-    assert datetime.fromisoformat(data["dateModified"]) >= w.story.published_at
+    published = datetime.fromisoformat(data["datePublished"])
+    assert published == w.story.published_at.replace(microsecond=0)
+    assert published.utcoffset() == timezone.localtime(w.story.published_at).utcoffset()
+    assert datetime.fromisoformat(data["dateModified"]) >= published
     assert data["author"] == [
         {"@type": "Person", "name": "Staff Writer", "url": base + "/authors/staff-writer/"}
     ]
