@@ -398,3 +398,40 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, model, django_as
         response = admin_client.get(changelist)
     assert response.context["cl"].result_count == 30
     assert len(few) == CHANGELIST_QUERIES[model]
+
+
+def _admins_and_inlines():
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in {"catalog", "articles"}:
+            continue
+        yield model_admin, None
+        for inline_class in model_admin.inlines:
+            inline = inline_class(model, admin.site)
+            yield inline, inline.fk_name or model._meta.model_name
+
+
+def test_every_foreign_key_into_a_large_table_is_an_autocomplete():
+    """A plain select would load every person or show into each page that edits a link."""
+    large = {"catalog.person", "catalog.show", "catalog.company", "articles.article",
+             "articles.author", "auth.user"}  # fmt: skip
+    plain = []
+    for model_admin, parent_fk in _admins_and_inlines():
+        for field in model_admin.model._meta.get_fields():
+            if not (field.many_to_one or field.many_to_many) or field.auto_created:
+                continue
+            if not field.editable or field.related_model._meta.label_lower not in large:
+                continue
+            if field.name == parent_fk:
+                continue
+            if field.name in model_admin.autocomplete_fields:
+                continue
+            if field.name in model_admin.readonly_fields:
+                continue
+            fields = model_admin.fields or [
+                name for _, opts in (model_admin.fieldsets or ()) for name in opts["fields"]
+            ]
+            flat = {n for item in fields for n in (item if isinstance(item, tuple) else (item,))}
+            if fields and field.name not in flat:
+                continue
+            plain.append(f"{type(model_admin).__name__}.{field.name}")
+    assert plain == []
