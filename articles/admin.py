@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from catalog.admin import related_count
+from catalog.admin import JoinedAutocompleteInline, related_count
 
 from .models import Article, Author, Byline, Mention, Suggestion
 
@@ -40,7 +40,7 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(JoinedAutocompleteInline):
     model = Byline
     extra = 1
     fields = ("author", "order")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -141,15 +142,72 @@ class KeyedAdminForm(forms.ModelForm):
 # Inlines -------------------------------------------------------------------------------------
 
 
-class SeasonInline(admin.TabularInline):
+class KnownAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its current choice from a row already in memory.
+
+    The stock widget fetches the selected option's label with one query per widget: one per
+    inline row, so a show with sixty credits cost sixty queries to open. Inline rows arrive
+    with their related rows joined; ``known`` hands those to the widget.
+    """
+
+    known: dict[str, str] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.known is None or not selected <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for pk in sorted(selected):
+            options.append(self.create_option(name, pk, self.known[pk], True, len(options)))
+        return [(None, options, 0)]
+
+
+class JoinedAutocompleteInline(admin.TabularInline):
+    """A tabular inline whose autocomplete columns render without a query per row.
+
+    ``get_queryset`` must ``select_related`` every field in ``autocomplete_fields``.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                KnownAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        names = self.get_autocomplete_fields(request)
+
+        class Formset(formset):
+            def _construct_form(self, i, **form_kwargs):
+                form = super()._construct_form(i, **form_kwargs)
+                for name in names:
+                    related = getattr(form.instance, name, None) if form.instance.pk else None
+                    widget = getattr(form.fields.get(name), "widget", None)
+                    widget = getattr(widget, "widget", widget)  # inside the related-field wrapper
+                    if related is not None and isinstance(widget, KnownAutocompleteSelect):
+                        widget.known = {str(related.pk): str(related)}
+                return form
+
+        return Formset
+
+
+class SeasonInline(JoinedAutocompleteInline):
     model = Season
     extra = 0
     fields = ("number", "premiere_date", "episode_count", "status", "is_final", "announced_by")
     autocomplete_fields = ("announced_by",)
     show_change_link = True
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Season]:
+        return super().get_queryset(request).select_related("show", "announced_by")
 
-class ShowCreditInline(admin.TabularInline):
+
+class ShowCreditInline(JoinedAutocompleteInline):
     """The show's cast and crew, one row per credit, people picked by autocomplete."""
 
     model = Credit
@@ -165,7 +223,7 @@ class ShowCreditInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person", "show")
 
 
-class PersonCreditInline(admin.TabularInline):
+class PersonCreditInline(JoinedAutocompleteInline):
     """The person's credits across shows, shows picked by autocomplete."""
 
     model = Credit

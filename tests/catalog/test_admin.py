@@ -362,3 +362,35 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, model, django_as
         response = admin_client.get(changelist)
     assert response.context["cl"].result_count >= 30
     assert len(few) == CHANGELIST_QUERIES[model]
+
+
+def test_show_and_person_pages_do_not_grow_with_credits(admin_client, django_assert_num_queries):
+    """Inline rows label their autocomplete from the joined row, not a query each."""
+    show, person = f.show("Bosch"), f.person("Titus Welliver")
+
+    def add_credits(n: int) -> None:
+        for _ in range(n):
+            f.credit(f.person(), show, character="Someone")
+            f.credit(person, f.show(), role=Credit.Role.PRODUCER)
+
+    def count(page: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(page)
+        assert response.status_code == 200
+        return len(queries)
+
+    pages = [url(Show, "change", show.pk), url(Person, "change", person.pk)]
+    add_credits(3)
+    for page in pages:
+        admin_client.get(page)  # session and content-type caches
+    few = [count(page) for page in pages]
+    add_credits(27)
+    for page, expected in zip(pages, few, strict=True):
+        with django_assert_num_queries(expected):
+            assert admin_client.get(page).status_code == 200
+    show_page = admin_client.get(pages[0]).content.decode()
+    for credit in show.credits.select_related("person"):
+        assert (
+            f'<option value="{credit.person_id}" selected>{credit.person.name}</option>'
+            in show_page
+        )
