@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Byline, Mention
+from articles.models import Article, Author, Byline, Mention, Suggestion
 from catalog.models import Company, Credit, Person, Season, Show
 
 _seq = itertools.count(1)
@@ -63,14 +63,19 @@ def article(title: str | None = None, *, authors: list[Author] | None = None, ta
     return obj
 
 
-def season(show: Show, number: int, **fields) -> Season:
+def season(show: Show, number: int = 1, **fields) -> Season:
     return Season.objects.create(show=show, number=number, **fields)
 
 
 def mention(article: Article, target: Person | Show | Company, **fields) -> Mention:
-    """A stored mention of a person, show or company, as linking or an editor writes it."""
+    """A link from a story to one catalog entry, as linking would store it."""
     field = {Person: "person", Show: "show", Company: "company"}[type(target)]
+    fields.setdefault("matched_text", str(getattr(target, "name", target)))
     return Mention.objects.create(article=article, **{field: target}, **fields)
+
+
+def suggestion(article: Article, kind: str = Suggestion.Kind.PERSON, **fields) -> Suggestion:
+    return Suggestion.objects.create(article=article, kind=kind, **fields)
 
 
 def image_file(name: str = "image.png", size: tuple[int, int] = (8, 6)) -> SimpleUploadedFile:
