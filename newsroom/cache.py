@@ -218,17 +218,13 @@ def _pending_state() -> tuple[set[str], dict[tuple[str, Any], models.Model]]:
 
 
 def _register_flush(using: str | None) -> None:
-    """Flush when the transaction commits (at once outside one), registering only once.
+    """Flush when the transaction commits (at once outside one).
 
-    If the savepoint that registered the callback rolls back, Django drops the callback, it
-    is no longer listed, and the next change registers it again. Keys left from a rolled-back
-    transaction are flushed with the next one: an extra purge, never a missed one.
+    Registered on every change: the first callback to run flushes everything pending and the
+    rest find nothing to do. (Registering once per transaction would lose the flush when the
+    savepoint that registered it rolls back.) Keys left from a rolled-back transaction are
+    flushed with the next one: an extra purge, never a missed one.
     """
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(
-        item[1] is _flush for item in connection.run_on_commit
-    ):
-        return
     transaction.on_commit(_flush, using=using, robust=True)
 
 
@@ -322,15 +318,24 @@ def _fanout(obj: models.Model) -> set[str]:
         keys.add(own)
     old = getattr(obj, "_page_cache_old", {})
     if isinstance(obj, Article):
-        mentions = Mention.objects.filter(article=obj.pk)
+        mentions = Mention.objects.active().filter(article=obj.pk)
         keys |= _keys("person", _ids(mentions.filter(person__isnull=False), "person_id"))
         keys |= _keys("show", _ids(mentions.filter(show__isnull=False), "show_id"))
         keys |= _keys("company", _ids(mentions.filter(company__isnull=False), "company_id"))
         keys |= _keys("tag", _ids(TaggedArticle.objects.filter(content_object=obj.pk), "tag_id"))
         keys |= _keys("author", _ids(Byline.objects.filter(article=obj.pk), "author_id"))
         keys |= _keys("show", _ids(Season.objects.filter(announced_by=obj.pk), "show_id"))
-        keys |= _keys("show", {obj.main_show_id, old.get("main_show_id")})
+        main_shows = {obj.main_show_id, old.get("main_show_id")} - {None}
+        keys |= _keys("show", main_shows)
         keys |= _keys("company", {obj.source_id, old.get("source_id")})
+        # Pages listing "stories about their shows": the people credited on the main show,
+        # its network and its studios.
+        keys |= _keys("person", _ids(Credit.objects.filter(show__in=main_shows), "person_id"))
+        keys |= _keys("company", _ids(Show.objects.filter(pk__in=main_shows), "network_id"))
+        keys |= _keys(
+            "company",
+            _ids(Show.studios.through.objects.filter(show__in=main_shows), "company_id"),
+        )
     elif isinstance(obj, Person):
         keys |= _keys("article", _ids(Mention.objects.filter(person=obj.pk), "article_id"))
         keys |= _keys("show", _ids(Credit.objects.filter(person=obj.pk), "show_id"))
@@ -503,6 +508,10 @@ def _page_deps(request: HttpRequest, response: HttpResponseBase) -> tuple[str, .
                 key = entity_key(value)
                 if key:
                     deps.add(key)
+                # A story's page shows its main show's cast and crew panel.
+                main_show_id = getattr(value, "main_show_id", None)
+                if key and key.startswith("article:") and main_show_id:
+                    deps.add(f"show:{main_show_id}")
     if not deps:
         deps.add(LISTS)
     deps.add(ALL)

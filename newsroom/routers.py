@@ -29,7 +29,9 @@ _public_read: ContextVar[bool] = ContextVar("newsroom_public_read", default=Fals
 
 
 def replica_configured() -> bool:
-    return REPLICA_DB_ALIAS in connections.settings
+    """A ``replica`` alias exists and ``DATABASE_REPLICA_URL`` says to use it (tests define the
+    alias once, as a mirror of ``default``, and switch it on with the setting)."""
+    return bool(settings.DATABASE_REPLICA_URL) and REPLICA_DB_ALIAS in connections.settings
 
 
 class ReplicaRouter:
