@@ -21,7 +21,7 @@ from catalog.models import Show
 from catalog.panels import cast_of, crew_by_role
 from newsroom.structured_data import jsonld_script
 
-from .models import Article, Author
+from .models import STORY_PANEL_CREDITS, Article, Author
 from .structured_data import article_data, author_data
 
 HOME_LATEST = 10
@@ -85,6 +85,8 @@ class ArticleDetailView(DetailView):
         article: Article = self.object
         mentions = article.active_mentions
         credits = article.main_show.panel_credits if article.main_show_id else []
+        more_credits = len(credits) > STORY_PANEL_CREDITS
+        credits = credits[:STORY_PANEL_CREDITS]
         credited = {c.person_id for c in credits}
         also_named = [m for m in mentions if m.person_id and m.person_id not in credited]
         return super().get_context_data(
@@ -92,6 +94,7 @@ class ArticleDetailView(DetailView):
             tags=list(article.tags.all()),
             cast=cast_of(credits),
             crew=crew_by_role(credits),
+            more_credits=more_credits,
             also_named=also_named,
             is_preview=not article.is_published,
             structured_data=jsonld_script(article_data(article, mentions=mentions)),

@@ -218,4 +218,6 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
     "newsroom.cache.PageCacheMiddleware",
 )
+# bench/load.sh only: a constant small view at /_bench/ceiling/ (never set in production).
+BENCH_CEILING_VIEW = env_bool("NEWSROOM_BENCH_CEILING", False)
 # --- end of scaling ----------------------------------------------------------------------------

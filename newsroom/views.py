@@ -14,3 +14,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # site's name comes straight from settings.
     body = loader.render_to_string("500.html", {"site_name": settings.SITE_NAME})
     return HttpResponseServerError(body)
+
+
+def ceiling(request: HttpRequest) -> HttpResponse:
+    """A constant, tiny page through the whole middleware stack: the fastest any Django page
+    can be served on a machine, which ``bench/load.sh`` compares every page with. Routed only
+    when ``BENCH_CEILING_VIEW`` is on (never in production)."""
+    return HttpResponse(b"ok\n", content_type="text/plain")
