@@ -72,9 +72,6 @@ class KeyedModel(models.Model):
 
     name_field = "name"
 
-    def display_name(self) -> str:
-        return getattr(self, self.name_field)
-
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = unique_slug(self, self.display_name())
@@ -82,6 +79,9 @@ class KeyedModel(models.Model):
             self.key = self.slug
         self.aliases = [a.strip() for a in (self.aliases or []) if isinstance(a, str) and a.strip()]
         super().save(*args, **kwargs)
+
+    def display_name(self) -> str:
+        return getattr(self, self.name_field)
 
 
 class Company(KeyedModel):

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline
-from catalog.models import Company, Credit, Person, Show
+from articles.models import Article, Author, Byline, Mention, Suggestion
+from catalog.models import Company, Credit, Person, Season, Show
 
 _seq = itertools.count(1)
 
@@ -57,3 +57,18 @@ def article(title: str | None = None, *, authors: list[Author] | None = None, ta
     if tags:
         obj.tags.add(*tags)
     return obj
+
+
+def season(show: Show, number: int = 1, **fields) -> Season:
+    return Season.objects.create(show=show, number=number, **fields)
+
+
+def mention(article: Article, target: Person | Show | Company, **fields) -> Mention:
+    """A link from a story to one catalog entry, as linking would store it."""
+    field = {Person: "person", Show: "show", Company: "company"}[type(target)]
+    fields.setdefault("matched_text", str(getattr(target, "name", target)))
+    return Mention.objects.create(article=article, **{field: target}, **fields)
+
+
+def suggestion(article: Article, kind: str = Suggestion.Kind.PERSON, **fields) -> Suggestion:
+    return Suggestion.objects.create(article=article, kind=kind, **fields)
