@@ -450,9 +450,10 @@ def suggestions_from(analysis: Analysis, facts: list[Fact]) -> list[SuggestionDa
             ):
                 put(SuggestionData("credit", f.name, f.person, f.show, f.role, character,
                                    tuple(f.known_for), f.evidence))
-        # titles beside a catalogued person that the catalog does not credit them for
-        if f.person is not None:
-            role = f.role or roles_of.get(ident) or Role.CAST
+        # titles beside a catalogued actor or author that the catalog does not credit them
+        # for; a producer's or writer's titles say nothing certain about their role there
+        role = f.role or roles_of.get(ident) or Role.CAST
+        if f.person is not None and role in (Role.CAST, Role.SOURCE_AUTHOR):
             for show in f.known_for_shows:
                 if show == f.show or (f.person, show) in credits:
                     continue
