@@ -170,28 +170,15 @@ NAME_RUN_RE = re.compile(
 )
 
 RANK_WORDS = frozenset(
-    "detective det officer sergeant sgt lieutenant lt captain capt chief deputy agent "
-    "inspector commander colonel col general gen private corporal dr doctor professor prof "
-    "judge sheriff marshal nurse father sister brother mother mayor president senator "
-    "governor king queen prince princess lord lady sir dame mr mrs ms miss uncle aunt coach "
-    "reverend rev pastor principal counselor ranger trooper constable dean".split()
+    ["detective", "det", "officer", "sergeant", "sgt", "lieutenant", "lt", "captain", "capt", "chief", "deputy", "agent", "inspector", "commander", "colonel", "col", "general", "gen", "private", "corporal", "dr", "doctor", "professor", "prof", "judge", "sheriff", "marshal", "nurse", "father", "sister", "brother", "mother", "mayor", "president", "senator", "governor", "king", "queen", "prince", "princess", "lord", "lady", "sir", "dame", "mr", "mrs", "ms", "miss", "uncle", "aunt", "coach", "reverend", "rev", "pastor", "principal", "counselor", "ranger", "trooper", "constable", "dean"]
 )
 # Capitalised words that open sentences or name things other than people; a name run that
 # starts with one of them is not a name ("The Bosch", "Watch Bosch").
 FUNCTION_WORDS = SMALL_WORDS | frozenset(
-    "after also although before both but despite during each every here however if like "
-    "meanwhile more most now once only over since some still such that their then there these "
-    "this those though thus unlike until what when where whether which while who why yet "
-    "his her its our your my we they he she you i".split()
+    ["after", "also", "although", "before", "both", "but", "despite", "during", "each", "every", "here", "however", "if", "like", "meanwhile", "more", "most", "now", "once", "only", "over", "since", "some", "still", "such", "that", "their", "then", "there", "these", "this", "those", "though", "thus", "unlike", "until", "what", "when", "where", "whether", "which", "while", "who", "why", "yet", "his", "her", "its", "our", "your", "my", "we", "they", "he", "she", "you", "i"]
 )
 NOT_NAME_WORDS = FUNCTION_WORDS | CALENDAR_WORDS | frozenset(
-    "season seasons series episode episodes part chapter volume studios studio entertainment "
-    "television tv network networks media pictures productions production films film group "
-    "inc llc ltd company co corp commission department university academy awards award "
-    "festival news channel plus originals original head chief executive officer "
-    "president vice chairman chair director producer showrunner creator star stars cast crew "
-    "global national international american british united states north south east west "
-    "new old top best emmy emmys oscar oscars golden globe globes guild".split()
+    ["season", "seasons", "series", "episode", "episodes", "part", "chapter", "volume", "studios", "studio", "entertainment", "television", "tv", "network", "networks", "media", "pictures", "productions", "production", "films", "film", "group", "inc", "llc", "ltd", "company", "co", "corp", "commission", "department", "university", "academy", "awards", "award", "festival", "news", "channel", "plus", "originals", "original", "head", "chief", "executive", "officer", "president", "vice", "chairman", "chair", "director", "producer", "showrunner", "creator", "star", "stars", "cast", "crew", "global", "national", "international", "american", "british", "united", "states", "north", "south", "east", "west", "new", "old", "top", "best", "emmy", "emmys", "oscar", "oscars", "golden", "globe", "globes", "guild"]
 )
 
 _VERB_CUE_RE = re.compile(
@@ -219,13 +206,12 @@ _DERIVED_RE = re.compile(
     r"reboot|creator|creators|star|stars|alum|alums|veteran|actor|actress|author)\b",
     re.I,
 )
-_FILM_WORDS = frozenset("film films movie movies feature picture".split())
+_FILM_WORDS = frozenset(["film", "films", "movie", "movies", "feature", "picture"])
 _SERIES_WORDS = frozenset(
-    "series show shows season seasons sitcom drama comedy docuseries miniseries episode episodes".split()
+    ["series", "show", "shows", "season", "seasons", "sitcom", "drama", "comedy", "docuseries", "miniseries", "episode", "episodes"]
 )
 _PERSON_CUE_WORDS = frozenset(
-    "starring stars star actor actress actors director writer producer showrunner creator "
-    "author novelist host co-star costar with by".split()
+    ["starring", "stars", "star", "actor", "actress", "actors", "director", "writer", "producer", "showrunner", "creator", "author", "novelist", "host", "co-star", "costar", "with", "by"]
 )
 _YEAR_RE = re.compile(r"^(?:18|19|20)\d\d$")
 
@@ -569,9 +555,12 @@ class Resolver:
         if kind == SHOW:
             if ent.pk == self.main_show:
                 score += 5
-            if sp.owner is not None and sp.owner.ref is not None:
-                if (ref_pk(sp.owner.ref), ent.pk) in self.credits:
-                    score += 4
+            if (
+                sp.owner is not None
+                and sp.owner.ref is not None
+                and (ref_pk(sp.owner.ref), ent.pk) in self.credits
+            ):
+                score += 4
             if any((p, ent.pk) in self.credits for p in people):
                 score += 3
             if (ent.network and ent.network in companies) or companies.intersection(ent.studios):
@@ -801,7 +790,7 @@ class Resolver:
         for sp in self.spans:
             if sp.s < e and s < sp.e and sp.ref is not None and not sp.suppressed:
                 ent = self.entities.get(sp.ref)
-                if ent and (ent.pk == self.main_show and ent.kind == SHOW or sp.strong and sp.words > 1):
+                if ent and ((ent.pk == self.main_show and ent.kind == SHOW) or (sp.strong and sp.words > 1)):
                     return sp
         return None
 

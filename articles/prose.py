@@ -3,7 +3,7 @@
 Linking matches names against the plain text of a story (headline, dek and body) but writes its
 links into the body's HTML. ``Doc`` keeps both views: ``text`` is the plain text (HTML entities
 decoded, Unicode composed), ``folded`` has the same length with accents and curly apostrophes
-folded so that "Renée" and "Renee", "Q’s" and "Q's" compare equal while positions still point
+folded so that "Renée" and "Renee", "Q\u2019s" and "Q's" compare equal while positions still point
 into ``text``. Body text nodes remember where they came from in the HTML, so a link can be
 inserted into exactly one text node — never inside an attribute, a tag or an existing link.
 """
@@ -30,7 +30,7 @@ def _fold_table() -> dict[int, str]:
         parts = unicodedata.normalize("NFD", ch)
         if len(parts) > 1 and all(unicodedata.combining(c) for c in parts[1:]):
             table[cp] = parts[0]
-    for src, dst in ("øo", "ØO", "łl", "ŁL", "đd", "ĐD", "ħh", "ĦH", "ıi"):
+    for src, dst in ("øo", "ØO", "łl", "ŁL", "đd", "ĐD", "ħh", "ĦH", "\u0131i"):
         table[ord(src)] = dst
     return table
 
@@ -53,16 +53,14 @@ TOKEN_RE = re.compile(r"\w+|\n|[^\w\s]")
 # Words that stay lowercase inside titles ("The Man in the High Castle"); a Title Case
 # headline capitalises them, so they never count as evidence either way.
 SMALL_WORDS = frozenset(
-    "a an and as at but by for from in into is it nor of on or per so the to up via vs with yet".split()
+    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "it", "nor", "of", "on", "or", "per", "so", "the", "to", "up", "via", "vs", "with", "yet"]
 )
 # Capitalised in any position in English, so their capital letter says nothing about a title.
 CALENDAR_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 )
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr jr sr st vs no nos inc co ltd corp mt gen lt sgt capt det prof rev gov sen "
-    "rep jan feb mar apr jun jul aug sep sept oct nov dec est approx dept".split()
+    ["mr", "mrs", "ms", "dr", "jr", "sr", "st", "vs", "no", "nos", "inc", "co", "ltd", "corp", "mt", "gen", "lt", "sgt", "capt", "det", "prof", "rev", "gov", "sen", "rep", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est", "approx", "dept"]
 )
 
 
@@ -157,7 +155,7 @@ class Doc:
         return self.paragraphs[0] if self.paragraphs else None
 
     def is_quoted(self, start: int, end: int) -> bool:
-        """Between quotes: ‘Ballard’, "Ballard," — how titles are set off in headlines."""
+        """Between quotes (single or double, straight or curly) — how titles are set off in headlines."""
         before = self.text[start - 1] if start > 0 else ""
         after = self.text[end : end + 2]
         return bool(before) and before in OPEN_QUOTES and any(c in CLOSE_QUOTES for c in after[:2])
@@ -170,11 +168,10 @@ _TAG_RE = re.compile(
     re.S,
 )
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd details div dl dt figcaption figure footer h1 h2 h3 "
-    "h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+    ["address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
 )
-SKIP_TAGS = frozenset("script style code pre template svg math textarea button select kbd samp".split())
-VOID_TAGS = frozenset("br hr img input meta link wbr source track area col embed param".split())
+SKIP_TAGS = frozenset(["script", "style", "code", "pre", "template", "svg", "math", "textarea", "button", "select", "kbd", "samp"])
+VOID_TAGS = frozenset(["br", "hr", "img", "input", "meta", "link", "wbr", "source", "track", "area", "col", "embed", "param"])
 EMPHASIS_TAGS = frozenset({"em", "i", "cite"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SPACE_TRANS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " "})

@@ -268,7 +268,7 @@ class _Reader:
         return []
 
     def _list_end(self, items: list) -> int:
-        start, end, _character, paren = items[-1]
+        _start, end, _character, paren = items[-1]
         end = paren[1] + 1 if paren else end
         while end < len(self.folded) and self.folded[end] in " \u00a0":
             end += 1
@@ -428,9 +428,7 @@ def suggestions_from(analysis: Analysis, facts: list[Fact]) -> list[SuggestionDa
 
     def put(item: SuggestionData) -> None:
         current = out.get(item.key)
-        if current is None:
-            out[item.key] = item
-        elif len(item.known_for) > len(current.known_for):
+        if current is None or len(item.known_for) > len(current.known_for):
             out[item.key] = item
 
     for f in facts:
