@@ -1,6 +1,7 @@
 """Friendly error pages."""
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 
 
@@ -9,5 +10,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No request context: the error may come from a context processor or the database.
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    # No request context: the error may come from a context processor or the database. The
+    # site's name comes straight from settings.
+    body = loader.render_to_string("500.html", {"site_name": settings.SITE_NAME})
+    return HttpResponseServerError(body)
