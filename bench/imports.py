@@ -241,7 +241,7 @@ def main() -> None:
         for label, key in (("ceiling (bulk load)", "ceiling"), ("import, first run", "first"), ("import, unchanged re-run", "again")):
             rate, memory, seconds = r[key]
             print(f"| {r['backend']} | {label} | {rate:,.0f} | {seconds:,.1f} | {memory} MB | {rate / ceiling_rate:.0%} |")
-        print(f"| {r['backend']} | re-run speed-up | | {r['first'][2] / r['again'][2]:.1f}× | | |")
+        print(f"| {r['backend']} | re-run speed-up | | {r['first'][2] / r['again'][2]:.1f}x | | |")
     for r in results:
         print(f"\n{r['backend']}, first run:\n{r['first_output']}")
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -191,7 +190,7 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(f"expected a whole number, got {_json_type(value)}", name)
         if not low <= value <= high:
-            self.fail(f"{value} is outside {low}–{high}", name)
+            self.fail(f"{value} is outside {low} to {high}", name)
         return value
 
     def boolean(self, name: str) -> bool:
