@@ -221,3 +221,41 @@ def test_cache_off_means_no_cache_header(client, urls, settings):
     settings.PAGE_CACHE_ENABLED = False
 
     assert fetch(client, urls["story"])[1] is None
+
+
+def test_linking_a_story_purges_the_pages_of_what_it_now_names(
+    client, urls, world, django_capture_on_commit_callbacks
+):
+    from articles.linking import link_article
+
+    urls = {**urls, "wilkinson": world.wilkinson.get_absolute_url()}
+    warm(client, urls)
+    # The editor's new text names the director (saved without signals, as an import would).
+    Article.objects.filter(pk=world.story.pk).update(
+        body="<p>Prime Video renewed Ballard; Jet Wilkinson directs the new season.</p>"
+    )
+    world.story.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        link_article(world.story)
+
+    assert world.story.mentions.filter(person=world.wilkinson).exists()
+    still_cached = cached(client, urls)
+    assert "wilkinson" not in still_cached
+    assert "story" not in still_cached
+    assert b"Jet Wilkinson" in client.get(urls["wilkinson"]).content
+
+
+def test_a_catalog_import_purges_every_page(client, urls, world, django_capture_on_commit_callbacks):
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    warm(client, urls)
+    catalog = Path(__file__).resolve().parents[1] / "fixtures" / "catalog" / "small.json"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_catalog", str(catalog), stdout=StringIO(), stderr=StringIO())
+
+    assert cached(client, urls) == set()
