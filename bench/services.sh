@@ -50,7 +50,11 @@ pg_start() {
         return 0
     fi
     PG_STARTED=1
-    as_pg "$bin/pg_ctl" -D "$BENCH_PGDATA" -l "$BENCH_PGDATA/server.log" -w -t 60 \
+    pg_ctl_start "$bin"
+}
+
+pg_ctl_start() {  # pg_ctl_start PGBIN: start the cluster with the benchmark's settings
+    as_pg "$1/pg_ctl" -D "$BENCH_PGDATA" -l "$BENCH_PGDATA/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $BENCH_PG_PORT -k $BENCH_PGDATA -c fsync=off \
             -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB \
             -c max_connections=200 -c work_mem=16MB -c maintenance_work_mem=512MB \

@@ -550,7 +550,10 @@ class PageCacheMiddleware:
         if any(gen is not None and gen > started - margin for gen in gens):
             return  # a change committed while (or just before) this page was read
         timeout = float(page_cache_seconds())
-        until = seconds_until_next_go_live()
+        try:
+            until = seconds_until_next_go_live()
+        except DatabaseError:
+            return  # the page was rendered; not knowing when it expires, do not store it
         if until is not None:
             timeout = min(timeout, until)
         if timeout < 1:
