@@ -220,6 +220,33 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
     "newsroom.cache.PageCacheMiddleware",
 )
+# Media on object storage when MEDIA_S3_BUCKET is set (any S3-compatible service; the
+# credentials come from the usual AWS_* variables or the machine's role, never from here):
+# app servers then keep no files of their own.
+
+
+def media_storage(environ) -> dict:
+    """The default file storage: local MEDIA_ROOT, or an S3 bucket when one is named."""
+    bucket = environ.get("MEDIA_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "location": environ.get("MEDIA_S3_PREFIX", "media"),
+        "file_overwrite": False,  # a new upload never replaces a published image
+        "querystring_auth": False,  # public images, cacheable URLs
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    for option, name in (("endpoint_url", "MEDIA_S3_ENDPOINT_URL"),
+                         ("region_name", "MEDIA_S3_REGION"),
+                         ("custom_domain", "MEDIA_CDN_DOMAIN")):
+        if environ.get(name):
+            options[option] = environ[name]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES["default"] = media_storage(os.environ)
+
 # bench/load.sh only: a constant small view at /_bench/ceiling/ (never set in production).
 BENCH_CEILING_VIEW = env_bool("NEWSROOM_BENCH_CEILING", False)
 # --- end of scaling ----------------------------------------------------------------------------
