@@ -32,7 +32,13 @@ How a cached page is purged
     stored only if none of its keys changed in the ``PAGE_CACHE_SAFETY_SECONDS`` before its
     rendering began (which also covers a read replica lagging by less than that).
 
-Settings: ``PAGE_CACHE_ENABLED``, ``PAGE_CACHE_SECONDS``, ``PAGE_CACHE_SAFETY_SECONDS``.
+Headers for a CDN in front
+    A stored page carries an ``ETag`` (a revalidation is answered 304 from the cache) and
+    ``Cache-Control: public, max-age=0, s-maxage=PAGE_CDN_SECONDS``: browsers revalidate,
+    shared caches keep it briefly.
+
+Settings: ``PAGE_CACHE_ENABLED``, ``PAGE_CACHE_SECONDS``, ``PAGE_CACHE_SAFETY_SECONDS``,
+``PAGE_CDN_SECONDS``.
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger(__name__)
@@ -290,6 +296,12 @@ def depends_on(request: HttpRequest, *things: models.Model | str) -> None:
 
 def enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_ENABLED", False)
+
+
+def cdn_seconds() -> int:
+    """How long a shared cache in front (a CDN) may keep a public page: short, because only
+    the page cache here is purged when a page changes."""
+    return int(getattr(settings, "PAGE_CDN_SECONDS", 60))
 
 
 def page_cache_seconds() -> int:
@@ -539,6 +551,9 @@ class PageCacheMiddleware:
         started = time.time()
         response = self.get_response(request)
         if storable(request, response):
+            if not response.has_header("Cache-Control"):
+                # Browsers revalidate (a 304 on the ETag); a CDN may keep it a short while.
+                patch_cache_control(response, public=True, max_age=0, s_maxage=cdn_seconds())
             self.store(key, request, response, started)
         response[HEADER] = "miss"
         return response

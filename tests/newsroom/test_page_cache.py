@@ -259,3 +259,25 @@ def test_a_catalog_import_purges_every_page(client, urls, world, django_capture_
         call_command("import_catalog", str(catalog), stdout=StringIO(), stderr=StringIO())
 
     assert cached(client, urls) == set()
+
+
+def test_public_pages_tell_a_cdn_how_long_to_keep_them(client, urls, settings):
+    settings.PAGE_CDN_SECONDS = 45
+
+    response, _ = fetch(client, urls["story"])
+
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=0", "s-maxage=45"} <= cache_control
+    assert response.has_header("ETag")
+
+
+def test_previews_stay_private(client, world):
+    draft = f.article("A private draft", status=Article.Status.DRAFT)
+    editor = User.objects.create_user("editor", password="x", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+
+    response = client.get(draft.get_absolute_url())
+
+    assert "public" not in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
