@@ -4,7 +4,7 @@
         --events EVENTS_FILE --expect postgres
 
 A few threads request the given paths in turn for a fixed time, each request on a new
-connection, and record its time and outcome (the status code, or the exception when no answer
+connection, and record when it started and ended and its outcome (the status code, or the exception when no answer
 came). Meanwhile bench/faults.sh stops and starts a server, appending ``<epoch> <event>``
 lines to the events file. At the end the timeline is printed second by second beside those
 events, and judged:
@@ -43,7 +43,7 @@ def hammer(base: str, paths: list[str], until: float, offset: int, log: list, lo
         except Exception as error:  # every way a request can fail is a result here
             outcome = type(error).__name__
         with lock:
-            log.append((started, outcome))
+            log.append((started, time.time(), outcome))
 
 
 def read_events(path: str) -> list[tuple[float, str]]:
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
     events = read_events(args.events)
     by_second: dict[int, Counter] = defaultdict(Counter)
-    for started, outcome in log:
+    for started, _, outcome in log:
         by_second[int(started - t0)][outcome] += 1
     marks = defaultdict(list)
     for stamp, label in events:
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         text = " ".join(f"{k}:{v}" for k, v in sorted(counts.items()))
         print(f"{second:>3}  {text:<48} {', '.join(marks.get(second, []))}")
 
-    total = Counter(outcome for _, outcome in log)
+    total = Counter(outcome for _, _, outcome in log)
     print(f"\n{len(log)} requests: " + ", ".join(f"{k}:{v}" for k, v in sorted(total.items())))
     problems = []
     if args.expect == "redis":
@@ -111,10 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         if down is None or up is None:
             problems.append("the events file lacks postgres-stopping / postgres-up")
         else:
-            before = [o for s, o in log if s < down and failed(o)]
-            after = [o for s, o in log if s > up + args.grace and failed(o)]
-            during = [o for s, o in log if down <= s <= up + args.grace and failed(o)]
-            recovered = [s for s, o in log if s > up and not failed(o)]
+            # A request in flight when the database stops fails with it: judge a failure by
+            # when it ended (before the stop?) and when it started (after the recovery?).
+            before = [o for s, e, o in log if e < down and failed(o)]
+            after = [o for s, e, o in log if s > up + args.grace and failed(o)]
+            during = [o for s, e, o in log if e >= down and s <= up + args.grace and failed(o)]
+            recovered = [s for s, e, o in log if s > up and not failed(o)]
             print(f"errors before the stop: {len(before)}; while down (+{args.grace:.0f} s): "
                   f"{len(during)}; after: {len(after)}")
             if recovered:

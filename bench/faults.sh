@@ -66,7 +66,7 @@ start_app() {  # start_app CACHE(0|1)
         -c gunicorn.conf.py >"$WORK/gunicorn-$1.log" 2>&1 &
     APP_PID=$!
     for _ in $(seq 100); do
-        if curl -fsS -o /dev/null "http://127.0.0.1:$APP_PORT/"; then return 0; fi
+        if curl -fs -o /dev/null "http://127.0.0.1:$APP_PORT/"; then return 0; fi
         sleep 0.2
     done
     echo "gunicorn did not start:" >&2; cat "$WORK/gunicorn-$1.log" >&2; return 1

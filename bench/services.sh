@@ -58,7 +58,7 @@ pg_ctl_start() {  # pg_ctl_start PGBIN: start the cluster with the benchmark's s
         -o "-c listen_addresses=127.0.0.1 -p $BENCH_PG_PORT -k $BENCH_PGDATA -c fsync=off \
             -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB \
             -c max_connections=200 -c work_mem=16MB -c maintenance_work_mem=512MB \
-            -c max_wal_size=4GB" start >/dev/null
+            -c max_wal_size=4GB -c random_page_cost=1.1 -c effective_cache_size=4GB" start >/dev/null
 }
 
 pg_stop() {  # pg_stop [MODE]: only a server this script started
