@@ -18,6 +18,7 @@ from django.utils.html import format_html
 
 from catalog.admin import JoinedAutocompleteInline, related_count
 
+from .desk import DeskAdminMixin
 from .models import Article, Author, Byline, Mention, Suggestion
 
 
@@ -91,7 +92,7 @@ class MentionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(DeskAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = (
         "title",
