@@ -222,14 +222,11 @@ def article_schedule(*, article: Article, by: User, published_at: datetime | Non
         raise ValidationError(
             {"published_at": "The publish time has passed: publish the story now instead."}
         )
-    was_live = article.is_published
     article.status = Status.PUBLISHED
     article.published_at = when
     article.went_live_at = None
     _save(article, by)
     _log(article, by, f"Scheduled for {timezone.localtime(when):%Y-%m-%d %H:%M %Z}")
-    if was_live:
-        _send_on_commit(article_withdrawn, article)
     return article
 
 
