@@ -28,7 +28,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from . import roles
+from . import roles, services
 from .models import Article
 
 logger = logging.getLogger("newsroom.publishing")
@@ -147,6 +147,10 @@ _PAST = {
 }
 
 
+def _user_or_none(by: User | None):
+    return by if by is not None and by.is_authenticated else None
+
+
 def _save(article: Article, by: User | None) -> None:
     if by is not None and by.is_authenticated:
         article.updated_by = by
@@ -192,6 +196,9 @@ def article_send_back(*, article: Article, by: User) -> Article:
 def article_publish(*, article: Article, by: User, published_at: datetime | None = None) -> Article:
     """Publish now (or at a time already past), and do the go-live work at once.
 
+    The publishing itself (status, time, linking the story to the catalog) is
+    ``services.article_publish``; this adds the role check and the go-live work.
+
     A time in the future is a schedule: use :func:`article_schedule`.
     """
     check_transition(by, article, "publish")
@@ -199,9 +206,7 @@ def article_publish(*, article: Article, by: User, published_at: datetime | None
     when = published_at or now
     if when > now:
         raise ValidationError("That publish time is in the future: schedule the story instead.")
-    article.status = Status.PUBLISHED
-    article.published_at = when
-    _save(article, by)
+    services.article_publish(article=article, by=_user_or_none(by), published_at=when)
     _log(article, by, "Published")
     article_go_live(article=article, by=by)
     return article
@@ -222,10 +227,8 @@ def article_schedule(*, article: Article, by: User, published_at: datetime | Non
         raise ValidationError(
             {"published_at": "The publish time has passed: publish the story now instead."}
         )
-    article.status = Status.PUBLISHED
-    article.published_at = when
     article.went_live_at = None
-    _save(article, by)
+    services.article_publish(article=article, by=_user_or_none(by), published_at=when)
     _log(article, by, f"Scheduled for {timezone.localtime(when):%Y-%m-%d %H:%M %Z}")
     return article
 
