@@ -370,8 +370,8 @@ def parse_wxr(raw: bytes, *, source: str, media: Path | None = None) -> ArchiveF
     except ParseError as error:
         line, column = error.position
         raise ImportFailed(
-            f"{source} line {line}, column {column + 1}: not well-formed XML "
-            f"({str(error).split(':')[0]}); the file may be truncated or hand-edited"
+            f"{source} line {line}, column {column + 1}: not well-formed XML: "
+            f"{str(error).split(':')[0]} (is the file truncated or hand-edited?)"
         ) from error
     _normalise_tags(root)
     channel = root.find("channel")
@@ -417,7 +417,7 @@ def parse_wxr(raw: bytes, *, source: str, media: Path | None = None) -> ArchiveF
     for number, item in posts:
         record, thumbnail = _wxr_story(item, number=number, source=source, site=site, authors=authors)
         if record is None:
-            archive.skipped.append(("post", thumbnail))  # the reason, for skipped posts
+            archive.skipped.append(("story", thumbnail))  # the reason, for skipped posts
             continue
         if _text(item, "wp:post_password"):
             protected += 1
