@@ -7,8 +7,8 @@ whole or not at all, and counts every story as created, updated, unchanged or sk
 
 Identity, so that a second run updates instead of duplicating:
 
-- a WordPress post is its ``guid`` (WordPress never changes it), or the site address and
-  ``wp:post_id`` when the export has no guid; stored in ``Article.import_key``;
+- a WordPress post is the site's address and its ``wp:post_id`` (the guid or link when the
+  export lacks them); stored in ``Article.import_key``;
 - a Markdown story is its slug: the ``slug`` of the front matter, or the file name without
   its leading ``YYYY-MM-DD-`` date.
 
@@ -387,8 +387,13 @@ def parse_wxr(raw: bytes, *, source: str, media: Path | None = None) -> ArchiveF
             f"{source}: WXR version {version!r} is not one this import reads "
             f"({', '.join(sorted(WXR_VERSIONS))})"
         )
+    # Post ids are unique within a site; an export naming no site at all is known by its
+    # title (or, failing that, its file name).
     site = (
-        _text(channel, "wp:base_blog_url") or _text(channel, "link") or _text(channel, "wp:base_site_url")
+        _text(channel, "wp:base_blog_url")
+        or _text(channel, "link")
+        or _text(channel, "wp:base_site_url")
+        or f"export:{_text(channel, 'title') or source}"
     )
     authors = {}
     for element in channel.findall("wp:author"):
@@ -413,6 +418,7 @@ def parse_wxr(raw: bytes, *, source: str, media: Path | None = None) -> ArchiveF
             archive.skipped.append((post_type, "not a story (only posts are)"))
 
     featured: set[str] = set()
+    seen: dict[str, str] = {}
     protected = 0
     for number, item in posts:
         record, thumbnail = _wxr_story(item, number=number, source=source, site=site, authors=authors)
@@ -429,6 +435,12 @@ def parse_wxr(raw: bytes, *, source: str, media: Path | None = None) -> ArchiveF
                 archive.skipped.append(("image", "featured image not in the export"))
             else:
                 record.image = _wxr_image(attachment, media, archive)
+        if record.import_key in seen:
+            raise ImportFailed(
+                f"{record.where}: the same post as {seen[record.import_key]} (same wp:post_id); "
+                "an export holds each post once"
+            )
+        seen[record.import_key] = record.where.split(": ", 1)[1]
         archive.stories.append(record)
     for post_id in attachments:
         if post_id not in featured:
@@ -489,17 +501,9 @@ def _wxr_story(
             f"({', '.join([*WXR_STATUSES, *WXR_STATUSES_SKIPPED])})"
         )
 
-    guid = _text(item, "guid")
-    if guid:
-        key = f"wxr:{guid}"
-    elif post_id:
-        key = f"wxr:{site}?p={post_id}"
-    elif link := _text(item, "link"):
-        key = f"wxr:{link}"
-    else:
-        raise ImportFailed(f"{where}: no guid, wp:post_id or link: nothing identifies the post")
-    if len(key) > _KEY_MAX:
-        key = "wxr:sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    key = wxr_import_key(site=site, post_id=post_id, guid=_text(item, "guid"), link=_text(item, "link"))
+    if key is None:
+        raise ImportFailed(f"{where}: no wp:post_id, guid or link: nothing identifies the post")
 
     published_at = _wxr_date(item, where)
     undated = status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED) and not published_at
@@ -545,6 +549,21 @@ def _wxr_story(
     )
     record.undated = undated
     return record, thumbnail
+
+
+def wxr_import_key(*, site: str, post_id: str, guid: str, link: str) -> str | None:
+    """A post's identity: the site's address and the post id, which WordPress keeps unique
+    within a site; the guid or the link only when the export lacks either (real exports
+    repeat guids: WordPress's own theme test data has posts sharing one)."""
+    if site and post_id:
+        key = f"wxr:{site.rstrip('/')}/?p={post_id}"
+    elif guid or link:
+        key = f"wxr:{guid or link}"
+    else:
+        return None
+    if len(key) > _KEY_MAX:
+        key = "wxr:sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
 
 
 def _wxr_date(item: Element, where: str) -> datetime | None:

@@ -353,3 +353,16 @@ def test_no_link_leaves_linking_for_later(catalog):
 
     assert not Mention.objects.exists()
     assert Article.objects.get(slug="harbor-lights-renewed").linked_at is None
+
+
+def test_a_post_repeated_in_one_export_is_refused(tmp_path):
+    text = ARCHIVE.read_text()
+    start = text.index("  <item>")
+    end = text.index("</item>", start) + len("</item>")
+    doubled = tmp_path / "doubled.xml"
+    doubled.write_text(text[:end] + "\n" + text[start:], encoding="utf-8")
+
+    message = refused(doubled)
+
+    assert "doubled.xml: item 2 (post 101" in message and "the same post as item 1" in message
+    assert Article.objects.count() == 0
