@@ -311,7 +311,7 @@ def link_article(article: Article, *, gazetteer: Gazetteer | None = None) -> Lin
             position=(where.start - doc.body_start) if where and in_body else None,
             in_body=in_body,
             character=character,
-            how="editor" if editor else (spans[0].how if spans else "name"),
+            how="editor" if editor else (where.how if where else "name"),
             excluded=is_excluded,
             linked=linked,
         )

@@ -236,6 +236,7 @@ class Resolver:
         self.main_show_inferred = False
         self.runs = [(m.start(), m.end()) for m in NAME_RUN_RE.finditer(doc.folded)]
         self._run_by_end = {e: s for s, e in self.runs}
+        self._informative_caps: frozenset[str] | None = None
 
     # 1. gazetteer hits ------------------------------------------------------------------
     def find_hits(self) -> list[Span]:
@@ -620,6 +621,8 @@ class Resolver:
         ent = self.entities[sp.ref]
         if sp.cue and self.tokens[sp.s].is_capitalised:
             return True
+        if self._proper_elsewhere(sp):
+            return True
         people = self._resolved(PERSON, strong_only=True)
         shows = self._resolved(SHOW, strong_only=True)
         companies = self._resolved(COMPANY, strong_only=True)
@@ -636,6 +639,21 @@ class Resolver:
             return sp.words > 1 and any((ent.pk, s) in self.credits for s in targets)
         related = [self.entities.get(_show_ref(s)) for s in shows | {self.main_show}]
         return any(e and (e.network == ent.pk or ent.pk in e.studios) for e in related)
+
+    def _proper_elsewhere(self, sp: Span) -> bool:
+        """The story itself treats the words as a proper name: each is capitalised somewhere
+        no position explains ("Harry Bosch" before "Bosch ran …") and never written in
+        lowercase ("insecure about …" would make "Insecure" a common word)."""
+        words = [t for t in self.tokens[sp.s : sp.e] if t.is_word and t.low not in SMALL_WORDS]
+        if not words or not all(t.is_capitalised for t in words):
+            return False
+        if self._informative_caps is None:
+            self._informative_caps = frozenset(
+                t.low for t in self.tokens if t.is_word and t.is_capitalised and not t.uninformative
+            )
+        return all(
+            t.low in self._informative_caps and t.low not in self.doc.lowercase_words for t in words
+        )
 
     # 9. main show -----------------------------------------------------------------------
     def infer_main_show(self) -> None:
