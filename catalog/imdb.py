@@ -187,6 +187,8 @@ class TsvReader:
         limit = self.limit
         try:
             for raw_line in self.stream:
+                if limit is not None and self.line_number > limit:  # the header and `limit` rows
+                    break
                 self.line_number += 1
                 try:
                     line = raw_line.decode("utf-8")
@@ -202,8 +204,6 @@ class TsvReader:
                 if self.line_number == 1:
                     self.check_header(fields)
                     continue
-                if limit is not None and self.line_number > limit + 1:
-                    return
                 yield fields
         except (OSError, EOFError) as error:  # a truncated or corrupt gzip stream
             raise ImportFailed(
@@ -216,6 +216,37 @@ class TsvReader:
         if tuple(fields) != self.columns:
             shown = "\t".join(fields)[:120].replace("\t", " ")
             self.fail(f"header is {shown!r}, expected {' '.join(self.columns)!r}")
+
+
+class SeenIds:
+    """Which IMDb ids a file has given so far, to refuse one given twice.
+
+    A bit per id number (``tt0012345`` → bit 12345): a few megabytes for all of IMDb's ids,
+    where a set of strings would take hundreds. Absurdly large numbers go to a set.
+    """
+
+    BITMAP_LIMIT = 1 << 30
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+        self.large: set[int] = set()
+
+    def add(self, imdb_id: str) -> bool:
+        """Record ``imdb_id`` (``tt``/``nm`` and digits); False when it was seen before."""
+        number = int(imdb_id[2:])
+        if number >= self.BITMAP_LIMIT:
+            if number in self.large:
+                return False
+            self.large.add(number)
+            return True
+        byte, bit = number >> 3, 1 << (number & 7)
+        bits = self.bits
+        if byte >= len(bits):
+            bits.extend(bytes(max(byte + 1 - len(bits), len(bits) // 2, 1 << 16)))
+        if bits[byte] & bit:
+            return False
+        bits[byte] |= bit
+        return True
 
 
 def _year(reader: TsvReader, value: str, column: str) -> int | None:
@@ -231,10 +262,12 @@ def iter_titles(reader: TsvReader, options: ImdbOptions, skipped: Counter) -> It
     """title.basics rows worth importing; the others are counted in ``skipped`` by reason."""
     kinds = {t: TITLE_KINDS[t] for t in options.title_types}
     since = options.since_year
-    match_id = _TCONST.fullmatch
+    match_id, first_time = _TCONST.fullmatch, SeenIds().add
     for tconst, title_type, primary, original, is_adult, start, end, _runtime, genres in reader:
         if not match_id(tconst):
             reader.fail(f"tconst {tconst!r} is not an IMDb title id (tt1234567)")
+        if not first_time(tconst):
+            reader.fail(f"{tconst} is given a second time")
         kind = kinds.get(title_type)
         if kind is None:
             skipped[f"title type {title_type} not selected"] += 1
@@ -265,10 +298,12 @@ def iter_titles(reader: TsvReader, options: ImdbOptions, skipped: Counter) -> It
 
 
 def iter_names(reader: TsvReader, skipped: Counter) -> Iterator[Name]:
-    match_id = _NCONST.fullmatch
+    match_id, first_time = _NCONST.fullmatch, SeenIds().add
     for nconst, name, birth, death, _professions, _known_for in reader:
         if not match_id(nconst):
             reader.fail(f"nconst {nconst!r} is not an IMDb name id (nm1234567)")
+        if not first_time(nconst):
+            reader.fail(f"{nconst} is given a second time")
         name = name.strip()
         if name == NULL or not name:
             reader.fail("primaryName is empty")
@@ -712,29 +747,24 @@ def _slug_options(name: str, year: int | None, imdb_id: str) -> tuple[str, ...]:
 
 
 class _SqliteBulkSettings:
-    """While importing into SQLite: a larger page cache (index pages of large tables stay in
-    memory between batches) and temporary tables in memory. Restored afterwards."""
+    """While importing into SQLite: a larger page cache, so the index pages of large tables
+    stay in memory between batches. Restored afterwards."""
 
     CACHE_KIB = 131072
 
     def __enter__(self) -> _SqliteBulkSettings:
-        self.previous: tuple | None = None
+        self.previous: int | None = None
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size")
-                cache = cursor.fetchone()[0]
-                cursor.execute("PRAGMA temp_store")
-                temp = cursor.fetchone()[0]
-                self.previous = (cache, temp)
+                self.previous = int(cursor.fetchone()[0])
                 cursor.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
-                cursor.execute("PRAGMA temp_store = MEMORY")
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.previous is not None:
             with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {int(self.previous[0])}")
-                cursor.execute(f"PRAGMA temp_store = {int(self.previous[1])}")
+                cursor.execute(f"PRAGMA cache_size = {self.previous}")
 
 
 def import_imdb(
@@ -757,8 +787,6 @@ def import_imdb(
         for dataset in IMDB_ORDER:
             if dataset in files:
                 stats.merge(_import_file(dataset, files[dataset], options, progress))
-        if stats.changed:
-            bump_catalog_version()
     return stats
 
 
@@ -787,6 +815,10 @@ def _import_file(dataset: str, path: Path, options: ImdbOptions, progress: Progr
                 write(group)
                 bar.update(reader.position() - position)
                 position = reader.position()
+            # Per file and inside its transaction: the files before a bad one stay imported,
+            # and the gazetteers must see them.
+            if stats.changed:
+                bump_catalog_version()
     except IntegrityError as error:
         raise ImportFailed(f"{path.name} near line {reader.line_number}: the database refused a row: {error}") from error
     finally:

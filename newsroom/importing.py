@@ -10,7 +10,6 @@ created, updated, unchanged or skipped — skips always with their reason.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -157,15 +156,20 @@ class ImportCommand(BaseCommand):
         )
 
     def progress_factory(self, options: dict) -> ProgressFactory:
+        """A bar redrawn on standard error when that is a terminal (so ``> log`` still shows
+        it, and ``2> log`` gets no escape codes), one line per step on standard output
+        otherwise, nothing at verbosity 0."""
         if options["verbosity"] < 1:
             return no_progress
-        if self.stdout.isatty() and not options.get("no_progress"):
+        if self.stderr.isatty() and not options.get("no_progress"):
             from tqdm import tqdm
+
+            stream = self.stderr._out
 
             def bar(description: str, total: int | None, unit: str) -> Progress:
                 scale = unit == "B"
                 return tqdm(
-                    total=total, desc=description, unit=unit, unit_scale=scale, file=sys.stderr,
+                    total=total, desc=description, unit=unit, unit_scale=scale, file=stream,
                     leave=False, dynamic_ncols=True,
                 )
 
