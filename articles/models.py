@@ -65,14 +65,17 @@ class TaggedArticle(TaggedItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
-        """What the public may see: status published and publish time passed."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see: published (or scheduled) and publish time passed.
+
+        A scheduled story needs nothing to happen at its time: the moment it is read after
+        ``published_at`` it is live, whichever of the two statuses it was saved with.
+        """
+        return self.filter(status__in=Article.LIVE_STATUSES, published_at__lte=timezone.now())
 
     def scheduled(self) -> ArticleQuerySet:
         """Published or scheduled stories whose time has not come yet."""
         return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            published_at__gt=timezone.now(),
+            status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now()
         )
 
     def drafts(self) -> ArticleQuerySet:
@@ -182,6 +185,9 @@ class Article(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
+
+    # Statuses that go public by themselves once ``published_at`` has passed.
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in the story's address.")
@@ -336,7 +342,7 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return (
-            self.status == self.Status.PUBLISHED
+            self.status in self.LIVE_STATUSES
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
