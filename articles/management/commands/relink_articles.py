@@ -63,7 +63,7 @@ class Command(BaseCommand):
         if verbosity >= 1 and self.stdout.isatty() and total:
             from tqdm import tqdm
 
-            bar = tqdm(total=total, unit="story", file=self.stdout._out, leave=False)
+            bar = tqdm(total=total, unit="story", file=self.stdout._out)
         done = 0
 
         def progress(article: Article, result: LinkResult) -> None:

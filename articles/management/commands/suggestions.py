@@ -32,7 +32,7 @@ def pending_suggestions(*, story: str | None = None):
     return qs.order_by("article__published_at", "article_id", "id")
 
 
-def as_json(s: Suggestion) -> dict:
+def suggestion_json(s: Suggestion) -> dict:
     return {
         "kind": s.kind,
         "story": s.article.slug,
@@ -66,10 +66,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Accepted {accepted} suggestions."))
             return
         if as_json:
-            self.stdout.write(_dumps([as_json(s) for s in rows]))
+            self.stdout.write(_dumps([suggestion_json(s) for s in rows]))
             return
         for s in rows:
-            data = as_json(s)
+            data = suggestion_json(s)
             what = data["role"].replace("_", " ") or "person"
             if data["character"]:
                 what += f" as {data['character']}"
