@@ -32,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .gazetteer import COMPANY, PERSON, SHOW, Gazetteer, ref_kind, ref_pk
+from .gazetteer import COMPANY, PERSON, SHOW, Gazetteer, make_ref, ref_kind, ref_pk
 from .prose import CALENDAR_WORDS, SMALL_WORDS, Doc, Token
 
 # -- what the resolver needs to know about catalog entries ------------------------------------
@@ -237,6 +237,7 @@ class Resolver:
         self.runs = [(m.start(), m.end()) for m in NAME_RUN_RE.finditer(doc.folded)]
         self._run_by_end = {e: s for s, e in self.runs}
         self._informative_caps: frozenset[str] | None = None
+        self._strong_cache: tuple[set[int], set[int], set[int]] | None = None
 
     # 1. gazetteer hits ------------------------------------------------------------------
     def find_hits(self) -> list[Span]:
@@ -494,8 +495,6 @@ class Resolver:
     # 6. load what the catalog knows about every candidate ---------------------------------
     def load(self) -> None:
         refs = {r for sp in self.spans for r in sp.refs}
-        from .gazetteer import make_ref
-
         if self.context.main_show:
             refs.add(make_ref(SHOW, self.context.main_show))
         if self.context.source:
@@ -516,6 +515,7 @@ class Resolver:
         for sp in self.live_spans():
             if len(sp.refs) == 1:
                 sp.ref = sp.refs[0]
+        self._forget()
         for _ in range(3):
             changed = False
             for sp in self.live_spans():
@@ -528,25 +528,30 @@ class Resolver:
                     sp.ref = winners[0]
                     sp.ambiguous = False
                     changed = True
+                    self._forget()
                 else:
                     sp.ambiguous = True
             if not changed:
                 break
 
-    def _resolved(self, kind: int, *, strong_only: bool = False) -> set[int]:
-        return {
-            ref_pk(sp.ref)
-            for sp in self.spans
-            if sp.ref is not None and not sp.suppressed and ref_kind(sp.ref) == kind
-            and (sp.strong or sp.accepted or not strong_only)
-        }
+    def _strong_sets(self) -> tuple[set[int], set[int], set[int]]:
+        """People, shows and companies resolved with confidence so far (strong or
+        accepted), computed once until a span changes (``_forget``)."""
+        if self._strong_cache is None:
+            sets: tuple[set[int], set[int], set[int]] = (set(), set(), set())
+            for sp in self.spans:
+                if sp.ref is not None and not sp.suppressed and (sp.strong or sp.accepted):
+                    sets[sp.ref & 3].add(sp.ref >> 2)
+            self._strong_cache = sets
+        return self._strong_cache
+
+    def _forget(self) -> None:
+        self._strong_cache = None
 
     def _score(self, sp: Span, ref: int) -> int:
         ent = self.entities[ref]
         kind = ent.kind
-        people = self._resolved(PERSON, strong_only=True)
-        shows = self._resolved(SHOW, strong_only=True)
-        companies = self._resolved(COMPANY, strong_only=True)
+        people, shows, companies = self._strong_sets()
         if self.main_show:
             shows = shows | {self.main_show}
         if self.context.source:
@@ -605,6 +610,7 @@ class Resolver:
 
     # 8. weak hits need evidence ---------------------------------------------------------
     def accept(self) -> None:
+        self._forget()
         for _ in range(3):
             changed = False
             strong_refs = {sp.ref for sp in self.live_spans() if sp.ref is not None and sp.strong}
@@ -614,6 +620,7 @@ class Resolver:
                 if sp.strong or sp.ref in strong_refs or self._corroborated(sp):
                     sp.accepted = True
                     changed = True
+                    self._forget()
             if not changed:
                 break
 
@@ -623,9 +630,7 @@ class Resolver:
             return True
         if self._proper_elsewhere(sp):
             return True
-        people = self._resolved(PERSON, strong_only=True)
-        shows = self._resolved(SHOW, strong_only=True)
-        companies = self._resolved(COMPANY, strong_only=True)
+        people, shows, companies = self._strong_sets()
         if ent.kind == SHOW:
             if ent.pk == self.main_show:
                 return True
@@ -919,14 +924,10 @@ def _surnames(words: list[str]) -> list[tuple[str, ...]]:
 
 
 def _show_ref(pk: int | None) -> int:
-    from .gazetteer import make_ref
-
     return make_ref(SHOW, pk or 0)
 
 
 def _person_ref(pk: int) -> int:
-    from .gazetteer import make_ref
-
     return make_ref(PERSON, pk)
 
 
