@@ -180,6 +180,8 @@ FUNCTION_WORDS = SMALL_WORDS | frozenset(
 NOT_NAME_WORDS = FUNCTION_WORDS | CALENDAR_WORDS | frozenset(
     ["season", "seasons", "series", "episode", "episodes", "part", "chapter", "volume", "studios", "studio", "entertainment", "television", "tv", "network", "networks", "media", "pictures", "productions", "production", "films", "film", "group", "inc", "llc", "ltd", "company", "co", "corp", "commission", "department", "university", "academy", "awards", "award", "festival", "news", "channel", "plus", "originals", "original", "head", "chief", "executive", "officer", "president", "vice", "chairman", "chair", "director", "producer", "showrunner", "creator", "star", "stars", "cast", "crew", "global", "national", "international", "american", "british", "united", "states", "north", "south", "east", "west", "new", "old", "top", "best", "emmy", "emmys", "oscar", "oscars", "golden", "globe", "globes", "guild"]
 )
+RANK_OR_FUNCTION_WORDS = RANK_WORDS | FUNCTION_WORDS
+RANK_OR_NOT_NAME_WORDS = RANK_WORDS | NOT_NAME_WORDS
 
 _VERB_CUE_RE = re.compile(
     r"(?:'s?)?\s*(?:(?:has|have|had|is|are|was|were|will|would|also|officially|reportedly|"
@@ -242,16 +244,16 @@ class Resolver:
     # 1. gazetteer hits ------------------------------------------------------------------
     def find_hits(self) -> list[Span]:
         tokens = self.tokens
-        word_id = self.gaz.word_id
-        ids = tuple(0 if t.text == "\n" else word_id(t.low) for t in tokens)
+        code = self.gaz.code
+        codes = "".join([code(t.low) for t in tokens])  # "\n" codes to no word
         by_range: dict[tuple[int, int], Span] = {}
-        for s, e, key in self.gaz.matches(ids):
+        for s, e, key in self.gaz.matches(codes):
             start, end = tokens[s].start, tokens[e - 1].end
             if not self._boundary_ok(start, end):
                 continue
             window = tokens[s:e]
             for ref, surface in self.gaz.entries(key):
-                verdict = _case_verdict(window, surface.split(" "))
+                verdict = _case_verdict(window, surface)
                 if verdict is None:
                     continue
                 span = by_range.get((s, e))
@@ -336,7 +338,7 @@ class Resolver:
         words = folded[start:end].split()
         rank = ""
         offset = start
-        while len(words) > 1 and words[0].rstrip(".").lower() in RANK_WORDS | FUNCTION_WORDS:
+        while len(words) > 1 and words[0].rstrip(".").lower() in RANK_OR_FUNCTION_WORDS:
             if words[0].rstrip(".").lower() in RANK_WORDS:
                 rank = (rank + " " + words[0]).strip()
             offset = folded.index(words[1], offset + len(words[0]))
@@ -728,10 +730,11 @@ class Resolver:
         for offset, pk, surname in full:
             by_surname[surname].append((offset, pk))
         longest = max(len(k) for k in by_surname)
+        first_words = {k[0] for k in by_surname}  # surnames are capitalised (``_surnames``)
         i = 0
         while i < len(tokens):
             t = tokens[i]
-            if not t.is_word or covered[i] or not t.text[:1].isupper():
+            if covered[i] or t.text not in first_words or not t.is_word:
                 i += 1
                 continue
             hit = None
@@ -804,7 +807,7 @@ class Resolver:
                 tail = self.doc.folded[end:e].split()
                 extra = [
                     w for w in head + tail
-                    if w.rstrip(".").lower() not in RANK_WORDS | NOT_NAME_WORDS
+                    if w.rstrip(".").lower() not in RANK_OR_NOT_NAME_WORDS
                 ]
                 return not extra
         return True

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from catalog.models import Credit
 
 from .gazetteer import PERSON, SHOW, ref_kind, ref_pk
-from .matching import NAME_RUN_RE, NOT_NAME_WORDS, RANK_WORDS, Analysis, Span
+from .matching import (
+    NAME_RUN_RE,
+    RANK_OR_NOT_NAME_WORDS,
+    RANK_WORDS,
+    Analysis,
+    Span,
+)
 
 Role = Credit.Role
 
@@ -195,7 +201,7 @@ class _Reader:
         caps = [w for w in words if w[:1].isupper()]
         if len(caps) < 2 or len(words) > 5:
             return False
-        if any(w.rstrip(".,").lower() in NOT_NAME_WORDS | RANK_WORDS for w in caps):
+        if any(w.rstrip(".,").lower() in RANK_OR_NOT_NAME_WORDS for w in caps):
             return False
         return not all(w.isupper() and len(w) > 1 for w in caps)
 
