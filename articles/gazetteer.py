@@ -17,6 +17,7 @@ process (the admin, an import, another app server) has changed the catalog.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from array import array
@@ -114,7 +115,6 @@ class Gazetteer:
         self._key_head = array("l")
         self._entry_ref = array("q")
         self._entry_next = array("l")
-        self._entry_surface = array("L")
         self._pending_surfaces: list[str] = []
         self._surfaces = ""
         self._batch_refs: list[int] = []
@@ -129,6 +129,8 @@ class Gazetteer:
         text = name if name.isascii() else fold(compose(name))
         if "\n" in text:
             text = text.replace("\n", " ")
+        if not text[0].isalnum() and not _WORD_RE.search(text):
+            return  # punctuation only: never a name
         ref = (pk << 2) | kind
         self.names += 1
         if "." in text or ":" in text or text[:4].lower() == "the ":
@@ -154,9 +156,13 @@ class Gazetteer:
             return
         words = TOKEN_RE.findall("\n".join(texts).lower())
         vocab = self.vocab
-        for word in set(words).difference(vocab):
-            if word != "\n":
-                self._code(word)
+        new = set(words).difference(vocab)
+        new.discard("\n")
+        first = self._next_code
+        self._next_code += len(new)
+        if self._next_code >= _MAX_CODE:
+            raise ValueError("More distinct words in the catalog than the gazetteer can code.")
+        vocab.update(zip(new, map(_word_code, range(first, self._next_code)), strict=True))
         vocab["\n"] = "\n"
         keys = "".join(map(vocab.__getitem__, words)).split("\n")
         del vocab["\n"]
@@ -165,11 +171,11 @@ class Gazetteer:
                     for t in texts]
         get, add_word = self._automaton.get, self._automaton.add_word
         key_len, key_head = self._key_len, self._key_head
-        entry_ref, entry_next, entry_surface = self._entry_ref, self._entry_next, self._entry_surface
-        surfaces = self._pending_surfaces
+        entry_ref, entry_next = self._entry_ref, self._entry_next
+        surfaces = self._pending_surfaces  # one per entry, same index
         limit = self.MAX_WORDS * CODE_WIDTH
         for key_text, ref, text in zip(keys, refs, texts, strict=True):
-            if not key_text or len(key_text) > limit or not _WORD_RE.search(text):
+            if not key_text or len(key_text) > limit:
                 continue
             key = get(key_text, -1)
             if key < 0:
@@ -180,28 +186,23 @@ class Gazetteer:
             else:
                 entry = key_head[key]
                 while entry >= 0:
-                    if entry_ref[entry] == ref and surfaces[entry_surface[entry]] == text:
+                    if entry_ref[entry] == ref and surfaces[entry] == text:
                         break
                     entry = entry_next[entry]
                 if entry >= 0:
                     continue
-            entry_ref.append(ref)
             entry_next.append(key_head[key])
-            entry_surface.append(len(surfaces))
+            key_head[key] = len(entry_ref)
+            entry_ref.append(ref)
             surfaces.append(text)
-            key_head[key] = len(entry_ref) - 1
         self._batch_texts, self._batch_refs = [], []
 
     def finish(self) -> Gazetteer:
         """Freeze: add the last batch, build the automaton's failure links and pack the
         surfaces into one string."""
         self._flush()
-        offsets = array("L")
-        pos = 0
-        for s in self._pending_surfaces:
-            offsets.append(pos)
-            pos += len(s) + 1
-        offsets.append(pos)
+        lengths = map((1).__add__, map(len, self._pending_surfaces))
+        offsets = array("L", itertools.accumulate(lengths, initial=0))
         self._surfaces = "\x00".join(self._pending_surfaces) + "\x00"
         self._pending_surfaces = []
         self._surface_offsets = offsets
@@ -228,8 +229,7 @@ class Gazetteer:
         that has this name."""
         entry = self._key_head[key]
         while entry >= 0:
-            index = self._entry_surface[entry]
-            start, end = self._surface_offsets[index], self._surface_offsets[index + 1] - 1
+            start, end = self._surface_offsets[entry], self._surface_offsets[entry + 1] - 1
             yield self._entry_ref[entry], TOKEN_RE.findall(self._surfaces[start:end])
             entry = self._entry_next[entry]
 

@@ -218,6 +218,17 @@ _PERSON_CUE_WORDS = frozenset(
 _YEAR_RE = re.compile(r"^(?:18|19|20)\d\d$")
 
 
+@dataclass(slots=True)
+class _Evidence:
+    people: set[int]
+    shows: set[int]  # the main show included
+    companies: set[int]  # the source included
+    shows_of_people: set[int]  # shows the confident people are credited on
+    people_of_shows: set[int]  # people credited on the confident shows
+    parents: set[int]  # shows the confident shows spin off from
+    platforms: set[int]  # networks and studios of the confident shows
+
+
 # -- the resolver -----------------------------------------------------------------------------
 
 
@@ -240,6 +251,7 @@ class Resolver:
         self._run_by_end = {e: s for s, e in self.runs}
         self._informative_caps: frozenset[str] | None = None
         self._strong_cache: tuple[set[int], set[int], set[int]] | None = None
+        self._evidence_cache: _Evidence | None = None
 
     # 1. gazetteer hits ------------------------------------------------------------------
     def find_hits(self) -> list[Span]:
@@ -549,15 +561,32 @@ class Resolver:
 
     def _forget(self) -> None:
         self._strong_cache = None
+        self._evidence_cache = None
+
+    def _evidence(self) -> _Evidence:
+        """What the confident names say, as sets a candidate is tested against in O(1):
+        computed once until a span changes, so scoring stays linear in the candidates."""
+        if self._evidence_cache is None:
+            people, shows, companies = self._strong_sets()
+            shows = shows | {self.main_show} if self.main_show else set(shows)
+            companies = companies | {self.context.source} if self.context.source else set(companies)
+            related = [e for e in (self.entities.get(_show_ref(pk)) for pk in shows) if e]
+            self._evidence_cache = _Evidence(
+                people=people,
+                shows=shows,
+                companies=companies,
+                shows_of_people={s for p, s in self.credits if p in people},
+                people_of_shows={p for p, s in self.credits if s in shows},
+                parents={e.spinoff_of for e in related if e.spinoff_of},
+                platforms={e.network for e in related if e.network}
+                | {c for e in related for c in e.studios},
+            )
+        return self._evidence_cache
 
     def _score(self, sp: Span, ref: int) -> int:
         ent = self.entities[ref]
         kind = ent.kind
-        people, shows, companies = self._strong_sets()
-        if self.main_show:
-            shows = shows | {self.main_show}
-        if self.context.source:
-            companies = companies | {self.context.source}
+        ev = self._evidence()
         score = 0
         before = {t.low for t in self.tokens[max(0, sp.s - 4) : sp.s]}
         if kind == SHOW:
@@ -569,14 +598,11 @@ class Resolver:
                 and (ref_pk(sp.owner.ref), ent.pk) in self.credits
             ):
                 score += 4
-            if any((p, ent.pk) in self.credits for p in people):
+            if ent.pk in ev.shows_of_people:
                 score += 3
-            if (ent.network and ent.network in companies) or companies.intersection(ent.studios):
+            if (ent.network and ent.network in ev.companies) or ev.companies.intersection(ent.studios):
                 score += 2
-            if (ent.spinoff_of and ent.spinoff_of in shows) or any(
-                self.entities.get(_show_ref(s)) and self.entities[_show_ref(s)].spinoff_of == ent.pk
-                for s in shows
-            ):
+            if (ent.spinoff_of and ent.spinoff_of in ev.shows) or ent.pk in ev.parents:
                 score += 2
             if before & _FILM_WORDS and ent.show_kind == "film":
                 score += 2
@@ -588,16 +614,14 @@ class Resolver:
             if sp.structural == "known_for":
                 score += 1
         elif kind == PERSON:
-            if any((ent.pk, s) in self.credits for s in shows):
+            if ent.pk in ev.people_of_shows:
                 score += 3
             if before & _PERSON_CUE_WORDS or sp.structural in ("head", "actor"):
                 score += 1
         else:
             if ent.pk == self.context.source:
                 score += 3
-            main = self.entities.get(_show_ref(self.main_show)) if self.main_show else None
-            related = [self.entities.get(_show_ref(s)) for s in shows]
-            if any(e and (e.network == ent.pk or ent.pk in e.studios) for e in [main, *related]):
+            if ent.pk in ev.platforms:
                 score += 3
         return score
 
@@ -632,20 +656,17 @@ class Resolver:
             return True
         if self._proper_elsewhere(sp):
             return True
-        people, shows, companies = self._strong_sets()
+        _people, shows, companies = self._strong_sets()
+        ev = self._evidence()
         if ent.kind == SHOW:
-            if ent.pk == self.main_show:
-                return True
-            if any((p, ent.pk) in self.credits for p in people):
+            if ent.pk == self.main_show or ent.pk in ev.shows_of_people:
                 return True
             if (ent.network and ent.network in companies) or companies.intersection(ent.studios):
                 return True
             return bool(ent.spinoff_of and ent.spinoff_of in shows)
         if ent.kind == PERSON:
-            targets = shows | ({self.main_show} if self.main_show else set())
-            return sp.words > 1 and any((ent.pk, s) in self.credits for s in targets)
-        related = [self.entities.get(_show_ref(s)) for s in shows | {self.main_show}]
-        return any(e and (e.network == ent.pk or ent.pk in e.studios) for e in related)
+            return sp.words > 1 and ent.pk in ev.people_of_shows
+        return ent.pk in ev.platforms
 
     def _proper_elsewhere(self, sp: Span) -> bool:
         """The story itself treats the words as a proper name: each is capitalised somewhere
