@@ -746,12 +746,14 @@ class _ImdbWriter:
         stats.skip("credits", "the same credit twice for one title (lowest ordering kept)", duplicates)
         if not wanted:
             return
+        # title.crew only gives directors and writers: only those need reading back.
+        roles = "" if update_order else f"c.role IN ('{Credit.Role.DIRECTOR}', '{Credit.Role.WRITER}') AND "
         existing = {
             (tconst, nconst, role, character): (pk, order)
             for pk, tconst, nconst, role, character, order in self.select_in(
                 f"SELECT c.id, s.imdb_id, p.imdb_id, c.role, c.{q('character')}, c.{q('order')} "
                 f"FROM {self.credit_table} c JOIN {self.show_table} s ON s.id = c.show_id "
-                f"JOIN {self.person_table} p ON p.id = c.person_id WHERE c.show_id",
+                f"JOIN {self.person_table} p ON p.id = c.person_id WHERE {roles}c.show_id",
                 set(show_ids.values()),
             )
         }
