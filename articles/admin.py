@@ -8,7 +8,6 @@ can exclude a wrong one without leaving the page.
 
 from __future__ import annotations
 
-import nh3
 from django import forms
 from django.contrib import admin
 from django.db.models import F, QuerySet
@@ -17,16 +16,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from catalog.admin import JoinedAutocompleteInline, related_count
+from newsroom.revisions import RevisionAdmin
+from newsroom.uploads import RequiredAltTextFormMixin, SafeImageUploadsAdminMixin
 
 from .models import Article, Author, Byline, Mention, Suggestion
+from .richtext import RichTextBodyFormMixin
 
 
-class ArticleAdminForm(forms.ModelForm):
-    """Keeps the body safe to render and the publish time consistent with the status."""
+class ArticleAdminForm(RichTextBodyFormMixin, RequiredAltTextFormMixin, forms.ModelForm):
+    """Keeps the body safe to render (``articles.richtext``), the hero image described, and
+    the publish time consistent with the status."""
 
-    def clean_body(self) -> str:
-        # The page renders the body as HTML: whatever is pasted in, only safe markup stays.
-        return nh3.clean(self.cleaned_data.get("body") or "")
+    alt_text_for = {"hero_image": "hero_alt"}
 
     def clean(self):
         cleaned = super().clean()
@@ -91,7 +92,7 @@ class MentionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeImageUploadsAdminMixin, RevisionAdmin):
     form = ArticleAdminForm
     list_display = (
         "title",
@@ -168,7 +169,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SafeImageUploadsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "user", "story_count")
     list_select_related = ("user",)
     ordering = ("name",)

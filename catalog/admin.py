@@ -16,7 +16,9 @@ from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from newsroom.revisions import RevisionAdmin
 from newsroom.text import unique_slug
+from newsroom.uploads import SafeImageUploadsAdminMixin
 
 from .models import Company, Credit, Person, Season, Show
 
@@ -243,7 +245,7 @@ class PersonCreditInline(JoinedAutocompleteInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(RevisionAdmin):
     form = KeyedAdminForm
     list_display = ("name", "kind", "show_count", "website", "key")
     list_filter = ("kind",)
@@ -264,7 +266,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Show)
-class ShowAdmin(admin.ModelAdmin):
+class ShowAdmin(SafeImageUploadsAdminMixin, RevisionAdmin):
     form = KeyedAdminForm
     list_display = (
         "title",
@@ -310,7 +312,7 @@ class ShowAdmin(admin.ModelAdmin):
 
 
 @admin.register(Season)
-class SeasonAdmin(admin.ModelAdmin):
+class SeasonAdmin(RevisionAdmin):
     list_display = ("show", "number", "premiere_date", "episode_count", "status", "is_final")
     list_filter = ("status", "is_final")
     list_select_related = ("show",)
@@ -321,7 +323,7 @@ class SeasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SafeImageUploadsAdminMixin, RevisionAdmin):
     form = KeyedAdminForm
     list_display = ("name", "birth_year", "credit_count", "imdb_id", "key")
     list_filter = (
@@ -349,7 +351,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(RevisionAdmin):
     list_display = ("person", "show", "role", "character", "order")
     list_filter = ("role",)
     list_select_related = ("person", "show")
