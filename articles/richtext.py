@@ -11,7 +11,8 @@ wrong meaning: Google Docs puts the whole paste inside ``<b id="docs-internal-gu
 as is, every word would turn bold) and marks real bold and italic only with inline styles
 (dropped with the styles, the emphasis would be lost). ``clean_pasted_html`` translates those
 two habits before sanitizing; everything else (``mso-`` classes and styles, ``<o:p>``,
-conditional comments, ``<span>`` wrappers) the allow-list removes on its own.
+conditional comments, ``<span>`` wrappers) the allow-list removes on its own, except Word's
+hand-drawn list markers ("·" in a ``mso-list:Ignore`` span), which are dropped here.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ EDITOR_EXTENSIONS: dict[str, object] = {
 
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)\b", re.IGNORECASE)
 _NORMAL_WEIGHT = re.compile(r"font-weight\s*:\s*(?:normal|[1-4]00)\b", re.IGNORECASE)
+_WORD_LIST_MARKER = re.compile(r"mso-list\s*:\s*ignore", re.IGNORECASE)
 _ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic\b", re.IGNORECASE)
 # Word's conditional comments hold XML and VML; they go whole, whatever is inside.
 _CONDITIONAL_COMMENT = re.compile(r"<!--\[if.*?<!\[endif\]-->", re.IGNORECASE | re.DOTALL)
@@ -59,10 +61,18 @@ class _PasteTranslator(HTMLParser):
         self.out: list[str] = []
         # For every open <b> or <span>: the closing tags to write when it ends.
         self.closers: list[tuple[str, str]] = []
+        # Inside Word's hand-drawn list markers ("·" and spaces): spans still open there.
+        self.skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         style = values.get("style", "")
+        if self.skipping:
+            self.skipping += tag == "span"
+            return
+        if tag == "span" and _WORD_LIST_MARKER.search(style):
+            self.skipping = 1
+            return
         if tag == "b":
             # Google Docs' wrapper around the whole paste, or a <b> styled not to be bold.
             if values.get("id", "").startswith("docs-internal-guid") or _NORMAL_WEIGHT.search(
@@ -88,6 +98,9 @@ class _PasteTranslator(HTMLParser):
         self.out.append(self.get_starttag_text() or "")
 
     def handle_endtag(self, tag: str) -> None:
+        if self.skipping:
+            self.skipping -= tag == "span"
+            return
         if tag in ("span", "b"):
             for index in range(len(self.closers) - 1, -1, -1):
                 if self.closers[index][0] == tag:
@@ -97,12 +110,18 @@ class _PasteTranslator(HTMLParser):
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
         self.out.append(data.replace("<", "&lt;"))
 
     def handle_entityref(self, name: str) -> None:
+        if self.skipping:
+            return
         self.out.append(f"&{name};")
 
     def handle_charref(self, name: str) -> None:
+        if self.skipping:
+            return
         self.out.append(f"&#{name};")
 
     def handle_comment(self, data: str) -> None:

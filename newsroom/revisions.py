@@ -54,6 +54,14 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+def _related_label(field: models.Field, pk: Any) -> Any:
+    """A foreign key's target by name ("an editor", "Prime Video"), not by number."""
+    if pk is None:
+        return None
+    target = field.related_model._default_manager.filter(pk=pk).first()
+    return str(target) if target is not None else f"{pk} (deleted)"
+
+
 def text_diff(old: str, new: str) -> SafeString:
     """An inline diff of two texts: removed words in ``<del>``, added words in ``<ins>``.
 
@@ -84,6 +92,8 @@ def compare_versions(model: type[models.Model], old: Version, new: Version) -> l
         before, after = old_fields.get(name), new_fields.get(name)
         if before == after:
             continue
+        if field.is_relation:
+            before, after = _related_label(field, before), _related_label(field, after)
         before_text, after_text = _display(before), _display(after)
         changes.append(
             FieldChange(
