@@ -103,7 +103,7 @@ def test_tag_merge_moves_stories_and_shows_once_each():
 
 
 def test_merge_action_asks_which_tag_to_keep_then_merges(admin_client):
-    keep, singular, stories, show = make_duplicates()
+    keep, singular, _stories, show = make_duplicates()
     changelist = reverse("admin:taggit_tag_changelist")
     chosen = {"action": "merge_tags", ACTION_CHECKBOX_NAME: [keep.pk, singular.pk]}
     ask = admin_client.post(changelist, chosen)
