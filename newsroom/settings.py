@@ -184,7 +184,10 @@ if MEDIA_URL.startswith(("https://", "http://")):
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.NONCE],
+    # The hash admits the one <style> element the rich-text editor (Tiptap, in
+    # django-prose-editor 0.28.0) injects; tests/e2e/test_admin_csp.py fails if an upgrade
+    # changes it.
+    "style-src": [CSP.SELF, CSP.NONCE, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": _CSP_IMAGES,
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
