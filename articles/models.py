@@ -246,7 +246,15 @@ class Article(models.Model):
         default=list, blank=True, editable=False, help_text="Automatic tags an editor removed."
     )
     linked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    went_live_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the go-live work (log entry, cache purge) was done; empty until then.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every save; an edit based on an older one is refused."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -271,6 +279,10 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and archive stories"),
+            ("edit_any_article", "Can edit any story, whoever wrote it"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -305,6 +317,11 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = unique_slug(self, self.title)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Every whole save of a stored story is a new version: an edit begun on an older
+            # one is refused (optimistic locking in the admin), never silently overwritten.
+            # Partial saves (linking writing body_html) leave the editor's text alone.
+            self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -23,8 +23,12 @@ SHOW_LIMIT = 50
 
 
 class ShowDetailView(DetailView):
-    queryset = Show.objects.for_detail()
     context_object_name = "show"
+
+    def get_queryset(self):
+        # Per request: for_detail() hides seasons announced by stories not yet public, as of
+        # now; a class-level queryset would freeze "now" at import.
+        return Show.objects.for_detail()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         show: Show = self.object

@@ -2,7 +2,7 @@
 
 A story body comes from many hands (Markdown files, WordPress archives, an editor pasting
 from elsewhere), and the page renders it as is, so what it may contain is decided here and
-nowhere else: paragraphs, headings h2–h4 (the page's h1 is the headline), bold and italic,
+nowhere else: paragraphs, headings h2-h4 (the page's h1 is the headline), bold and italic,
 links, lists, block quotes, figures with captions, and images. No scripts, no event
 handlers, no styles, no classes or ids, no ``javascript:`` or ``data:`` URLs.
 
@@ -52,7 +52,7 @@ DROP_WITH_CONTENT: frozenset[str] = frozenset(
 )
 
 _DIMENSION = re.compile(r"^\d{1,5}$")
-# Heading levels outside h2–h4 are moved into range rather than flattened into the text.
+# Heading levels outside h2-h4 are moved into range rather than flattened into the text.
 _H1 = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
 _H5_H6 = re.compile(r"<(/?)h[56](?=[\s/>])", re.IGNORECASE)
 # The sanitizer's output quotes every attribute, so this reads whole <img> tags safely.

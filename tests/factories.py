@@ -148,3 +148,14 @@ def renewal_scenario() -> SimpleNamespace:
     mention(w.story, w.bosch, position=120)
     mention(w.story, w.titus, position=None, excluded=True)
     return w
+
+
+def staff_user(username: str, *groups: str, **fields):
+    """A staff account in the named role groups (Writer, Editor, Catalog editor)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password="pw", is_staff=True, **fields)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    if len(groups) != user.groups.count():
+        raise ValueError(f"unknown role among {groups}")
+    return user
