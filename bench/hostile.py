@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -67,6 +68,7 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import Resolver404, resolve, reverse
+    from django.utils import timezone
 
     from articles.models import Article
     from newsroom.sanitize import sanitize_html
@@ -119,6 +121,12 @@ def main() -> int:
     response = client.post(reverse("admin:articles_article_add"), story_form())
     assert response.status_code == 302, "could not create the story to edit"
     story = Article.objects.get(slug="a-story-under-attack")
+    # The workflow publishes through its own buttons, not a form field: publish it once here;
+    # the body edits below leave the status alone.
+    Article.objects.filter(pk=story.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(days=1)
+    )
+    story.refresh_from_db()
     change_url = reverse("admin:articles_article_change", args=[story.pk])
     imported = Article.objects.create(
         title="An imported story",
@@ -133,9 +141,13 @@ def main() -> int:
             problems.append(f"admin save answered {response.status_code}: {payload[:80]!r}")
             continue
         counts["admin saves"] += 1
-        for path_name, target in (("admin", story), ("import", imported)):
+        for path_name, target_id in (("admin", story.pk), ("import", imported.pk)):
             if path_name == "import":
                 Article.objects.filter(pk=imported.pk).update(body=sanitize_html(body))
+            target = Article.objects.get(pk=target_id)
+            if not target.is_published:
+                problems.append(f"{path_name} story is {target.status} after the save")
+                continue
             page = public.get(target.get_absolute_url())
             if page.status_code != 200:
                 problems.append(f"{path_name} page answered {page.status_code}: {payload[:80]!r}")
