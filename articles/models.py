@@ -18,6 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from catalog.models import Company, Credit, Person, Show
+from catalog.tags import CaseInsensitiveTaggableManager
 from newsroom.text import unique_slug
 
 
@@ -244,7 +245,9 @@ class Article(models.Model):
         editable=False,
         help_text="Identity in an imported archive (WXR post id or guid).",
     )
-    tags = TaggableManager(through=TaggedArticle, blank=True)
+    tags = TaggableManager(
+        through=TaggedArticle, blank=True, manager=CaseInsensitiveTaggableManager
+    )
     removed_tags = models.JSONField(
         default=list, blank=True, editable=False, help_text="Automatic tags an editor removed."
     )

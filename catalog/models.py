@@ -18,6 +18,8 @@ from taggit.models import TaggedItemBase
 
 from newsroom.text import unique_slug
 
+from .tags import CaseInsensitiveTaggableManager
+
 imdb_title_id = RegexValidator(r"^tt\d{7,}$", "An IMDb title id looks like tt1234567.")
 imdb_name_id = RegexValidator(r"^nm\d{7,}$", "An IMDb name id looks like nm1234567.")
 wikidata_id = RegexValidator(r"^Q\d+$", "A Wikidata id looks like Q12345.")
@@ -273,7 +275,12 @@ class Show(KeyedModel):
     )
     poster = models.ImageField(upload_to="posters/%Y/", blank=True)
     poster_alt = models.CharField(max_length=255, blank=True)
-    tags = TaggableManager(through=TaggedShow, blank=True, help_text="Genres and franchises.")
+    tags = TaggableManager(
+        through=TaggedShow,
+        blank=True,
+        manager=CaseInsensitiveTaggableManager,
+        help_text="Genres and franchises.",
+    )
 
     objects = ShowQuerySet.as_manager()
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.middleware.csp import get_nonce
 from django.template import loader
 
 
@@ -11,6 +12,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the error may come from a context processor or the database. The
-    # site's name comes straight from settings.
-    body = loader.render_to_string("500.html", {"site_name": settings.SITE_NAME})
+    # site's name comes straight from settings; the CSP nonce lets the page's own style in.
+    nonce = get_nonce(request)
+    body = loader.render_to_string(
+        "500.html", {"site_name": settings.SITE_NAME, "csp_nonce": str(nonce) if nonce else ""}
+    )
     return HttpResponseServerError(body)
