@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
-from catalog.models import Company, Person, Show
+from catalog.models import Company, Credit, Person, Show
 from newsroom.text import unique_slug
 
 
@@ -94,6 +94,39 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self) -> ArticleQuerySet:
         """The story page: everything it shows, joined or prefetched up front."""
         return self.for_listing().select_related("main_show__network").prefetch_related("tags")
+
+    def for_feed(self) -> ArticleQuerySet:
+        """Feed entries: the listing shape plus tags, which feeds carry as categories."""
+        return self.for_listing().prefetch_related("tags")
+
+    # What each profile page lists. Each is one filter built from subqueries, so a story that
+    # qualifies twice (about a show and naming it) appears once, with no DISTINCT needed.
+
+    def about_show(self, show: Show) -> ArticleQuerySet:
+        """Stories about a show (its main show) or naming it in the text."""
+        named = Mention.objects.active().filter(show=show).values("article_id")
+        return self.filter(Q(main_show=show) | Q(pk__in=named))
+
+    def about_person(self, person: Person) -> ArticleQuerySet:
+        """Stories naming a person, or about a show the person is credited on."""
+        named = Mention.objects.active().filter(person=person).values("article_id")
+        credited_shows = Credit.objects.filter(person=person).values("show_id")
+        return self.filter(Q(pk__in=named) | Q(main_show__in=credited_shows))
+
+    def about_company(self, company: Company) -> ArticleQuerySet:
+        """Stories naming a company, or about a show it airs (network) or makes (studio)."""
+        named = Mention.objects.active().filter(company=company).values("article_id")
+        its_shows = Show.objects.filter(Q(network=company) | Q(studios=company)).values("pk")
+        return self.filter(Q(pk__in=named) | Q(main_show__in=its_shows))
+
+    def tagged_with(self, tag: Tag) -> ArticleQuerySet:
+        """Stories carrying a tag (through the explicit tag table, no taggit join)."""
+        tagged = TaggedArticle.objects.filter(tag=tag).values("content_object_id")
+        return self.filter(pk__in=tagged)
+
+    def by_author(self, author: Author) -> ArticleQuerySet:
+        """Stories with a byline by this author."""
+        return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))
 
 
 class Article(models.Model):

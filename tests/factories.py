@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline
+from articles.models import Article, Author, Byline, Mention
 from catalog.models import Company, Credit, Person, Show
 
 _seq = itertools.count(1)
@@ -57,3 +57,9 @@ def article(title: str | None = None, *, authors: list[Author] | None = None, ta
     if tags:
         obj.tags.add(*tags)
     return obj
+
+
+def mention(article: Article, target: Person | Show | Company, **fields) -> Mention:
+    """A stored linking result: ``article`` names ``target`` (a person, show or company)."""
+    field = {Person: "person", Show: "show", Company: "company"}[type(target)]
+    return Mention.objects.create(article=article, **{field: target}, **fields)
