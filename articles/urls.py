@@ -13,7 +13,8 @@ urlpatterns = [
         name="article_detail",
     ),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    # Tag slugs may be Unicode (taggit keeps accents), hence str rather than slug.
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     # Feeds: the latest stories, and one beside every profile page ("<profile>/feed/").
     path("feeds/latest/", feeds.LatestStoriesFeed(), name="latest_feed"),
     path("feeds/latest/atom/", feeds.LatestStoriesAtomFeed(), name="latest_feed_atom"),
@@ -23,8 +24,8 @@ urlpatterns = [
     path("people/<slug:slug>/feed/atom/", feeds.PersonAtomFeed(), name="person_feed_atom"),
     path("companies/<slug:slug>/feed/", feeds.CompanyFeed(), name="company_feed"),
     path("companies/<slug:slug>/feed/atom/", feeds.CompanyAtomFeed(), name="company_feed_atom"),
-    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
-    path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<str:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
     path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("authors/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
 ]
