@@ -15,6 +15,7 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
     # Tag slugs may be Unicode (taggit keeps accents), hence str rather than slug.
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("renewals/", views.ScorecardView.as_view(), name="scorecard"),
     # Feeds: the latest stories, and one beside every profile page ("<profile>/feed/").
     path("feeds/latest/", feeds.LatestStoriesFeed(), name="latest_feed"),
     path("feeds/latest/atom/", feeds.LatestStoriesAtomFeed(), name="latest_feed_atom"),
