@@ -275,6 +275,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["kind", "status", "-published_at"]),
             models.Index(fields=["main_show", "status", "-published_at"]),
+            # The newest save is the pages' Last-Modified (newsroom.caching): an index read.
+            models.Index(fields=["updated_at"], name="article_updated_at_idx"),
         ]
 
     def __str__(self) -> str:

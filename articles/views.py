@@ -1,4 +1,8 @@
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView, TemplateView
+
+from newsroom.caching import content_changed_at
 
 from .models import Article, Author
 from .scorecard import build_scorecard
@@ -25,6 +29,7 @@ class TagDetailView(TemplateView):
     template_name = "articles/tag_detail.html"
 
 
+@method_decorator(condition(last_modified_func=content_changed_at), name="dispatch")
 class ScorecardView(TemplateView):
     """The renewal scorecard, filtered by platform and status through GET parameters."""
 

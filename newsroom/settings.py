@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 answers; sees the Cache-Control set just below it.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.caching.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,6 +125,13 @@ else:
             "LOCATION": "newsroom",
         }
     }
+
+# HTTP caching of public pages (newsroom/caching.py): how long a browser or CDN may keep an
+# anonymous page, and how long it may serve it stale while refetching.
+NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("NEWSROOM_CACHE_MAX_AGE", "60"))
+NEWSROOM_CACHE_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("NEWSROOM_CACHE_STALE_WHILE_REVALIDATE", "300")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
