@@ -7,6 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self) -> None:
+        from newsroom import images
         from newsroom.search import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="newsroom_search_sqlite")
+        # Renditions of hero images, posters, headshots and author photos, made after commit.
+        images.connect_signals()

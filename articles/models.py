@@ -29,6 +29,12 @@ class Author(models.Model):
     bio = models.TextField(blank=True)
     photo = models.ImageField(upload_to="authors/%Y/", blank=True)
     photo_alt = models.CharField(max_length=255, blank=True)
+    photo_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the photo for pages, made when it is saved (newsroom.images).",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -192,6 +198,12 @@ class Article(models.Model):
     )
     source_url = models.URLField(max_length=500, blank=True)
     hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_image_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the hero image for pages, made when it is saved (newsroom.images).",
+    )
     hero_alt = models.CharField(
         max_length=300, blank=True, help_text="What the image shows, for readers who can't see it."
     )
