@@ -74,6 +74,7 @@ class Scorecard:
     counts: dict[Verdict, int]
     platforms: list[Company]
     total: int
+    filtered: bool = False
 
     @property
     def shown(self) -> int:
@@ -137,5 +138,6 @@ def build_scorecard(data: dict | None = None) -> tuple[Scorecard, ScorecardFilte
         counts={verdict: counts.get(verdict, 0) for verdict in Verdict},
         platforms=platforms,
         total=len(entries),
+        filtered=bool(platform or status),
     )
     return scorecard, form

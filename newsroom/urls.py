@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import sitemaps
+from . import sitemaps, views
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
@@ -20,6 +20,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("", include("catalog.urls")),
     path("", include("articles.urls")),
 ]

@@ -1,7 +1,15 @@
-"""Friendly error pages."""
+"""Site-wide pages: friendly error pages and search."""
+
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import condition
+from django.views.generic import TemplateView
+
+from .caching import content_changed_at
+from .search import normalize_query, search
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -11,3 +19,28 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the error may come from a context processor or the database.
     return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+@method_decorator(condition(last_modified_func=content_changed_at), name="dispatch")
+class SearchView(TemplateView):
+    """Search results for ``?q=``; the work is ``newsroom.search.search``.
+
+    An empty query is a friendly page, not an error; the query is shown back escaped (by the
+    template) and kept in the pagination links.
+    """
+
+    template_name = "search.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        query = normalize_query(self.request.GET.get("q"))
+        results = search(query, page=self.request.GET.get("page")) if query else None
+        page_range = (
+            results.page.paginator.get_elided_page_range(
+                results.page.number, on_each_side=2, on_ends=1
+            )
+            if results
+            else []
+        )
+        return super().get_context_data(
+            query=query, results=results, page_range=page_range, **kwargs
+        )
