@@ -161,7 +161,7 @@ class TagFeed(StoryFeed):
         return absolute(reverse("articles:tag_detail", kwargs={"slug": obj.slug}))
 
     def stories(self, obj: Tag) -> ArticleQuerySet:
-        return Article.objects.tagged_with(obj)
+        return Article.objects.tagged(obj)
 
 
 class AuthorFeed(StoryFeed):

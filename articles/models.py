@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import Tag, TaggedItemBase
+from taggit.models import TaggedItemBase
 
 from catalog.models import Company, Credit, Person, Show
 from newsroom.text import unique_slug
@@ -84,22 +84,93 @@ class ArticleQuerySet(models.QuerySet):
     def drafts(self) -> ArticleQuerySet:
         return self.filter(status__in=[Article.Status.DRAFT, Article.Status.IN_REVIEW])
 
-    def for_listing(self) -> ArticleQuerySet:
-        """Story lists: headline, dek, date, kind, main show and bylines, in two queries."""
-        return (
-            self.select_related("main_show", "source")
-            .prefetch_related(
-                models.Prefetch(
-                    "bylines",
-                    queryset=Byline.objects.select_related("author").order_by("order"),
-                )
+    def _with_bylines(self) -> ArticleQuerySet:
+        return self.select_related("main_show", "source").prefetch_related(
+            models.Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author").order_by("order", "id"),
             )
+        )
+
+    def for_listing(self) -> ArticleQuerySet:
+        """Story lists: headline, dek, date, kind, main show and bylines, in two queries.
+
+        The bodies are left in the database: a list never shows them, and twenty of them
+        would be most of the bytes read.
+        """
+        return (
+            self._with_bylines()
+            .defer("body", "body_html", "main_show__description", "source__description")
             .order_by("-published_at", "-id")
         )
 
     def for_detail(self) -> ArticleQuerySet:
-        """The story page: everything it shows, joined or prefetched up front."""
-        return self.for_listing().select_related("main_show__network").prefetch_related("tags")
+        """The story page: everything it shows, joined or prefetched up front.
+
+        Bylines, tags, the active mentions with their person, show or company, and the main
+        show's cast and crew with their people (``main_show.panel_credits``): a fixed number
+        of queries however long the credits or the mentions are.
+        """
+        mentions = (
+            Mention.objects.active()
+            .select_related("person", "show", "company")
+            .order_by(models.F("position").asc(nulls_last=True), "id")
+        )
+        credits = Credit.objects.with_people().in_billing_order()
+        return (
+            self._with_bylines()
+            .select_related("main_show__network")
+            .prefetch_related(
+                "tags",
+                models.Prefetch("mentions", queryset=mentions, to_attr="active_mentions"),
+                models.Prefetch("main_show__credits", queryset=credits, to_attr="panel_credits"),
+            )
+        )
+
+    def newest(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-id")
+
+    def renewal_news(self) -> ArticleQuerySet:
+        """Renewal and cancellation stories: the home page's "latest renewals"."""
+        return self.filter(kind__in=[Article.Kind.RENEWAL, Article.Kind.CANCELLATION])
+
+    def by_author(self, author: Author) -> ArticleQuerySet:
+        return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))
+
+    def tagged(self, tag) -> ArticleQuerySet:
+        return self.filter(pk__in=TaggedArticle.objects.filter(tag=tag).values("content_object_id"))
+
+    def about(self, show: Show) -> ArticleQuerySet:
+        """Stories whose subject is the show."""
+        return self.filter(main_show=show)
+
+    def mentioning(
+        self, *, person: Person | None = None, show: Show | None = None, company: Company | None = None
+    ) -> ArticleQuerySet:
+        """Stories that name the entity, by their active (not excluded) mentions.
+
+        A subquery rather than a join, so each story comes once and slicing stays cheap.
+        """
+        target = {"person": person, "show": show, "company": company}
+        target = {key: value for key, value in target.items() if value is not None}
+        if len(target) != 1:
+            raise ValueError("mentioning() takes exactly one of person, show or company")
+        return self.filter(pk__in=Mention.objects.active().filter(**target).values("article_id"))
+
+    def about_shows_of(self, person: Person) -> ArticleQuerySet:
+        """Stories about any show the person is credited on (each story once)."""
+        return self.filter(main_show__in=Credit.objects.filter(person=person).values("show_id"))
+
+    def concerning_company(self, company: Company) -> ArticleQuerySet:
+        """Stories that name the company, are about one of its shows (as network or
+        studio), or that it first reported."""
+        studio_shows = Show.studios.through.objects.filter(company=company).values("show_id")
+        return self.filter(
+            Q(pk__in=Mention.objects.active().filter(company=company).values("article_id"))
+            | Q(main_show__network=company)
+            | Q(main_show__in=studio_shows)
+            | Q(source=company)
+        )
 
     def for_feed(self) -> ArticleQuerySet:
         """Feed entries: the listing shape plus tags, which feeds carry as categories."""
@@ -144,14 +215,6 @@ class ArticleQuerySet(models.QuerySet):
         its_shows = Show.objects.filter(Q(network=company) | Q(studios=company)).values("pk")
         return self.filter(Q(pk__in=named) | Q(main_show__in=its_shows))
 
-    def tagged_with(self, tag: Tag) -> ArticleQuerySet:
-        """Stories carrying a tag (through the explicit tag table, no taggit join)."""
-        tagged = TaggedArticle.objects.filter(tag=tag).values("content_object_id")
-        return self.filter(pk__in=tagged)
-
-    def by_author(self, author: Author) -> ArticleQuerySet:
-        """Stories with a byline by this author."""
-        return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))
 
 
 class Article(models.Model):

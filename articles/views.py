@@ -1,32 +1,148 @@
+"""The public story pages: home, the story list, one story, an author, a tag.
+
+Every view reads stories through ``Article.objects.published()`` and a named query shape
+(``for_listing()``, ``for_detail()``), so drafts, scheduled and archived stories never show
+and each page runs a fixed number of queries. Lists on profile pages are bounded: the newest
+``PROFILE_LIMIT`` stories; the full archive is the paginated story list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
 
+from catalog.models import Show
+from catalog.panels import cast_of, crew_by_role
 from newsroom.caching import content_changed_at
+from newsroom.structured_data import jsonld_script
 
 from .models import Article, Author
 from .scorecard import build_scorecard
+from .structured_data import article_data, author_data
+
+HOME_LATEST = 10
+HOME_RENEWALS = 6
+PROFILE_LIMIT = 20
+SHOW_LIMIT = 50
 
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        published = Article.objects.published()
+        return super().get_context_data(
+            latest=list(published.for_listing()[:HOME_LATEST]),
+            renewals=list(published.renewal_news().for_listing()[:HOME_RENEWALS]),
+            **kwargs,
+        )
+
 
 class ArticleListView(ListView):
     queryset = Article.objects.published().for_listing()
     paginate_by = 20
+    context_object_name = "articles"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(
+            page.number, on_each_side=2, on_ends=1
+        )
+        return context
 
 
 class ArticleDetailView(DetailView):
-    queryset = Article.objects.published().for_detail()
+    """One story. Its address carries its publication date (in the site's time zone, as
+    ``Article.get_absolute_url`` writes it); a wrong date is a 404, not another story.
+
+    Staff who may change stories see any status as a preview, never cached.
+    """
+
+    context_object_name = "article"
+
+    def is_preview(self) -> bool:
+        user = self.request.user
+        return bool(user.is_authenticated and user.is_staff and user.has_perm("articles.change_article"))
+
+    def get_queryset(self):
+        stories = Article.objects.all() if self.is_preview() else Article.objects.published()
+        return stories.for_detail()
+
+    def get_object(self, queryset=None) -> Article:
+        article = super().get_object(queryset)
+        when = timezone.localtime(article.published_at or article.created_at)
+        asked = (self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        if asked != (when.year, f"{when.month:02d}", f"{when.day:02d}"):
+            raise Http404("No story at this date.")
+        return article
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        article: Article = self.object
+        mentions = article.active_mentions
+        credits = article.main_show.panel_credits if article.main_show_id else []
+        credited = {c.person_id for c in credits}
+        also_named = [m for m in mentions if m.person_id and m.person_id not in credited]
+        return super().get_context_data(
+            bylines=list(article.bylines.all()),
+            tags=list(article.tags.all()),
+            cast=cast_of(credits),
+            crew=crew_by_role(credits),
+            also_named=also_named,
+            is_preview=not article.is_published,
+            structured_data=jsonld_script(article_data(article, mentions=mentions)),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 class AuthorDetailView(DetailView):
     model = Author
+    context_object_name = "author"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        author: Author = self.object
+        stories = Article.objects.published().by_author(author).for_listing()
+        return super().get_context_data(
+            articles=list(stories[:PROFILE_LIMIT]),
+            structured_data=jsonld_script(author_data(author)),
+            **kwargs,
+        )
 
 
 class TagDetailView(TemplateView):
+    """Stories and shows sharing a tag. A tag with nothing public under it is a 404, so a
+    tag used only on drafts reveals nothing."""
+
     template_name = "articles/tag_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        articles = list(Article.objects.published().tagged(tag).for_listing()[:PROFILE_LIMIT])
+        shows = list(Show.objects.tagged(tag).for_listing().newest_first()[: SHOW_LIMIT + 1])
+        if not articles and not shows:
+            raise Http404("Nothing public carries this tag.")
+        return super().get_context_data(
+            tag=tag,
+            articles=articles,
+            shows=shows[:SHOW_LIMIT],
+            more_shows=len(shows) > SHOW_LIMIT,
+            **kwargs,
+        )
 
 
 @method_decorator(condition(last_modified_func=content_changed_at), name="dispatch")

@@ -72,9 +72,6 @@ class KeyedModel(models.Model):
 
     name_field = "name"
 
-    def display_name(self) -> str:
-        return getattr(self, self.name_field)
-
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = unique_slug(self, self.display_name())
@@ -82,6 +79,15 @@ class KeyedModel(models.Model):
             self.key = self.slug
         self.aliases = [a.strip() for a in (self.aliases or []) if isinstance(a, str) and a.strip()]
         super().save(*args, **kwargs)
+
+    def display_name(self) -> str:
+        return getattr(self, self.name_field)
+
+
+class CompanyQuerySet(models.QuerySet):
+    def for_detail(self) -> CompanyQuerySet:
+        """The company page reads its shows and stories through their own QuerySets."""
+        return self.all()
 
 
 class Company(KeyedModel):
@@ -99,6 +105,8 @@ class Company(KeyedModel):
     wikidata_id = models.CharField(
         max_length=20, null=True, blank=True, unique=True, validators=[wikidata_id]
     )
+
+    objects = CompanyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -136,10 +144,39 @@ class ShowQuerySet(models.QuerySet):
         return self.select_related("network")
 
     def for_detail(self) -> ShowQuerySet:
-        """The show page: network, studios, seasons, spinoff parent, tags in fixed queries."""
+        """The show page: network, studios, public seasons, spinoffs, tags and the whole
+        cast and crew with their people, in a fixed number of queries however many there are.
+
+        A season announced by a story that is not public yet stays hidden, so a scheduled
+        renewal changes nothing anyone can see before its time.
+        """
+        now = timezone.now()
+        public_seasons = Season.objects.filter(
+            Q(announced_by__isnull=True)
+            | Q(announced_by__status="published", announced_by__published_at__lte=now)
+        ).order_by("number")
         return self.select_related("network", "spinoff_of").prefetch_related(
-            "studios", "seasons", "tags", "spinoffs"
+            models.Prefetch("studios", queryset=Company.objects.order_by("name")),
+            models.Prefetch("seasons", queryset=public_seasons),
+            "tags",
+            models.Prefetch("spinoffs", queryset=Show.objects.order_by("year_start", "title")),
+            models.Prefetch("credits", queryset=Credit.objects.with_people().in_billing_order()),
         )
+
+    def on_network(self, company: Company) -> ShowQuerySet:
+        return self.filter(network=company)
+
+    def from_studio(self, company: Company) -> ShowQuerySet:
+        return self.filter(
+            pk__in=Show.studios.through.objects.filter(company=company).values("show_id")
+        )
+
+    def tagged(self, tag) -> ShowQuerySet:
+        return self.filter(pk__in=TaggedShow.objects.filter(tag=tag).values("content_object_id"))
+
+    def newest_first(self) -> ShowQuerySet:
+        """Profile lists of shows: the most recent titles first, undated ones last."""
+        return self.order_by(F("year_start").desc(nulls_last=True), "title", "id")
 
 
 class Show(KeyedModel):
@@ -302,7 +339,20 @@ class Season(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def for_detail(self) -> PersonQuerySet:
-        return self.all()
+        """The person page: every credit with its show and the show's network, in one query."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "credits",
+                queryset=Credit.objects.with_shows().order_by(
+                    F("show__year_start").desc(nulls_last=True),
+                    "show__title",
+                    "show_id",
+                    "role",
+                    "order",
+                    "id",
+                ),
+            )
+        )
 
 
 class Person(KeyedModel):
@@ -351,6 +401,10 @@ class CreditQuerySet(models.QuerySet):
 
     def with_shows(self) -> CreditQuerySet:
         return self.select_related("show", "show__network")
+
+    def in_billing_order(self) -> CreditQuerySet:
+        """Cast and crew as a show's page lists them: billing order, then by name."""
+        return self.order_by("order", "person__name", "id")
 
 
 class Credit(models.Model):

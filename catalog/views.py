@@ -1,15 +1,94 @@
+"""The public catalog pages: a show, a person, a company.
+
+Each page loads its entry through a named query shape (``for_detail()``), arranges the
+prefetched credits in Python (``catalog.panels``) and lists the newest published stories that
+concern it — bounded, each story once, drafts and scheduled stories never.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.views.generic import DetailView
 
+from articles.models import Article
+from newsroom.structured_data import jsonld_script
+
 from .models import Company, Person, Show
+from .panels import cast_of, credits_by_show, crew_by_role
+from .structured_data import company_data, person_data, show_data
+
+PROFILE_LIMIT = 20
+SHOW_LIMIT = 50
 
 
 class ShowDetailView(DetailView):
-    model = Show
+    queryset = Show.objects.for_detail()
+    context_object_name = "show"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        show: Show = self.object
+        credits = list(show.credits.all())
+        seasons = list(show.seasons.all())
+        studios = list(show.studios.all())
+        published = Article.objects.published()
+        about = published.about(show).for_listing()
+        mentioning = published.mentioning(show=show).exclude(main_show=show).for_listing()
+        return super().get_context_data(
+            cast=cast_of(credits),
+            crew=crew_by_role(credits),
+            seasons=seasons,
+            studios=studios,
+            spinoffs=list(show.spinoffs.all()),
+            tags=list(show.tags.all()),
+            stories_about=list(about[:PROFILE_LIMIT]),
+            stories_mentioning=list(mentioning[:PROFILE_LIMIT]),
+            structured_data=jsonld_script(
+                show_data(show, credits=credits, seasons=seasons, studios=studios)
+            ),
+            **kwargs,
+        )
 
 
 class PersonDetailView(DetailView):
-    model = Person
+    queryset = Person.objects.for_detail()
+    context_object_name = "person"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        person: Person = self.object
+        published = Article.objects.published()
+        mentioning = published.mentioning(person=person)
+        about_their_shows = published.about_shows_of(person).exclude(
+            pk__in=Article.objects.mentioning(person=person).values("pk")
+        )
+        return super().get_context_data(
+            credits_by_show=credits_by_show(person.credits.all()),
+            stories_mentioning=list(mentioning.for_listing()[:PROFILE_LIMIT]),
+            stories_about_their_shows=list(about_their_shows.for_listing()[:PROFILE_LIMIT]),
+            structured_data=jsonld_script(person_data(person)),
+            **kwargs,
+        )
 
 
 class CompanyDetailView(DetailView):
-    model = Company
+    queryset = Company.objects.for_detail()
+    context_object_name = "company"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        company: Company = self.object
+        network_shows = list(
+            Show.objects.on_network(company).for_listing().newest_first()[: SHOW_LIMIT + 1]
+        )
+        studio_shows = list(
+            Show.objects.from_studio(company).for_listing().newest_first()[: SHOW_LIMIT + 1]
+        )
+        stories = Article.objects.published().concerning_company(company).for_listing()
+        return super().get_context_data(
+            network_shows=network_shows[:SHOW_LIMIT],
+            more_network_shows=len(network_shows) > SHOW_LIMIT,
+            studio_shows=studio_shows[:SHOW_LIMIT],
+            more_studio_shows=len(studio_shows) > SHOW_LIMIT,
+            articles=list(stories[:PROFILE_LIMIT]),
+            structured_data=jsonld_script(company_data(company)),
+            **kwargs,
+        )

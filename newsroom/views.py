@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
@@ -17,8 +18,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No request context: the error may come from a context processor or the database.
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    # No request context: the error may come from a context processor or the database. The
+    # site's name comes straight from settings.
+    body = loader.render_to_string("500.html", {"site_name": settings.SITE_NAME})
+    return HttpResponseServerError(body)
 
 
 @method_decorator(condition(last_modified_func=content_changed_at), name="dispatch")

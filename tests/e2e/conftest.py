@@ -59,3 +59,15 @@ def vnu_jar() -> Path:
     _require(VNU_JAR.exists(), "the Nu HTML validator is not installed (npm ci)")
     _require(shutil.which("java") is not None, "java is needed to run the Nu HTML validator")
     return VNU_JAR
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """The live server, started after the test database exists.
+
+    pytest-django's ``live_server`` does not ask for the database, so it can start while the
+    connection still names the development database: it then shares no connection with the
+    in-memory SQLite test database, and every request thread opens one of its own that is
+    never closed (a ResourceWarning, an error under our pytest settings).
+    """
+    return live_server

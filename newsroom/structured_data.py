@@ -1,0 +1,65 @@
+"""schema.org JSON-LD shared by every page: absolute URLs and a script tag that cannot be
+broken out of.
+
+Pages build their structured data as plain Python dicts (``articles.structured_data``,
+``catalog.structured_data``) and render it with :func:`jsonld_script`. Names and headlines come
+from editors and imports, so the JSON is escaped for HTML: a ``</script>`` inside a headline
+stays text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+
+SCHEMA_CONTEXT = "https://schema.org"
+
+# The characters that could end the script element or start markup, as JSON escapes.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute_url(path: str) -> str:
+    """The public address of a site path, from ``SITE_URL`` (not the request's host, which a
+    proxy or a test client may report differently)."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path}"
+
+
+def imdb_title_url(imdb_id: str | None) -> str | None:
+    return f"https://www.imdb.com/title/{imdb_id}/" if imdb_id else None
+
+
+def imdb_name_url(imdb_id: str | None) -> str | None:
+    return f"https://www.imdb.com/name/{imdb_id}/" if imdb_id else None
+
+
+def wikidata_url(wikidata_id: str | None) -> str | None:
+    return f"https://www.wikidata.org/wiki/{wikidata_id}" if wikidata_id else None
+
+
+def same_as(*urls: str | None) -> list[str]:
+    return [url for url in urls if url]
+
+
+def compact(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty values: schema.org readers treat a missing property better than ``""``."""
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+def dumps(data: dict[str, Any] | list[dict[str, Any]]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+
+
+def jsonld_script(data: dict[str, Any] | list[dict[str, Any]]) -> SafeString:
+    """``<script type="application/ld+json">`` holding ``data``.
+
+    Django's ``json_script`` writes ``type="application/json"``, which search engines ignore;
+    this uses the same escaping with the JSON-LD type.
+    """
+    # Safe: every "<", ">" and "&" of the JSON is a \\u escape, so nothing inside can close
+    # the element or open a tag.
+    return mark_safe(f'<script type="application/ld+json">{dumps(data)}</script>')  # noqa: S308
