@@ -1,20 +1,29 @@
 """Site-wide pages: friendly error pages and search."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
 from django.views.generic import TemplateView
 
 from .caching import content_changed_at
 from .search import normalize_query, search
+from .seo import PageMeta
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return HttpResponse(loader.render_to_string("404.html", request=request), status=404)
+    meta = PageMeta(
+        title="Page not found",
+        description="The address may be mistyped, or the page may have moved.",
+        path=request.path,
+    )
+    body = loader.render_to_string("404.html", {"meta": meta}, request=request)
+    return HttpResponseNotFound(body)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -44,6 +53,16 @@ class SearchView(TemplateView):
             if results
             else []
         )
+        path = reverse("search")
+        if query:
+            path = f"{path}?{urlencode({'q': query})}"
+        title = f"Search: {query}" if query else "Search"
+        meta = PageMeta(
+            title=title,
+            description=f"Search {settings.SITE_NAME}: stories, shows, people and companies.",
+            path=path,
+            breadcrumbs=((title, path),),
+        )
         return super().get_context_data(
-            query=query, results=results, page_range=page_range, **kwargs
+            query=query, results=results, page_range=page_range, meta=meta, **kwargs
         )
