@@ -137,6 +137,10 @@ def refresh_renditions(instance: models.Model, slot: ImageSlot, *, force: bool =
         pk=instance.pk, **{slot.image_field: image.name or ""}
     ).update(**{slot.info_field: info})
     setattr(instance, slot.info_field, info)
+    # Cached pages still point at the old files (or the original): make them stale.
+    from .caching import pages_changed
+
+    pages_changed()
     kept = {r["name"] for r in info.get("renditions", [])}
     for rendition in old.get("renditions", []):
         if rendition["name"] not in kept:

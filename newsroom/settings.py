@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsroom.caching.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -128,6 +129,11 @@ else:
 
 # HTTP caching of public pages (newsroom/caching.py): how long a browser or CDN may keep an
 # anonymous page, and how long it may serve it stale while refetching.
+# Rendered anonymous pages kept in the cache (newsroom/caching.py), in seconds; 0 turns it
+# off. On by default only with Redis, the cache every app server shares.
+NEWSROOM_PAGE_CACHE_SECONDS = int(
+    os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0")
+)
 NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("NEWSROOM_CACHE_MAX_AGE", "60"))
 NEWSROOM_CACHE_STALE_WHILE_REVALIDATE = int(
     os.environ.get("NEWSROOM_CACHE_STALE_WHILE_REVALIDATE", "300")

@@ -102,3 +102,77 @@ def test_content_changed_at_follows_saves_go_lives_and_the_catalog(django_assert
     bump_catalog_version()
     assert abs(content_changed_at(None) - timezone.now()) < timedelta(seconds=5)
     assert http_date(content_changed_at(None).timestamp())
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+
+
+def test_page_cache_serves_a_built_page_for_two_small_queries(client, page_cache, django_assert_num_queries):
+    w = f.renewal_scenario()
+    url = w.story.get_absolute_url()
+    first = client.get(url)
+    assert first.status_code == 200
+
+    with django_assert_num_queries(2):  # content_changed_at: stories and catalog
+        again = client.get(url)
+    assert again.content == first.content
+    assert "public" in directives(again) and again["ETag"] == first["ETag"]
+
+
+def test_page_cache_goes_stale_when_a_story_a_show_or_a_person_changes(client, page_cache):
+    w = f.renewal_scenario()
+    show_url, story_url = "/shows/ballard/", w.story.get_absolute_url()
+    assert "Maggie Q" in client.get(show_url).content.decode()
+    assert "Ballard renewed" in client.get(story_url).content.decode()
+
+    w.maggie.name = "Maggie Quigley"
+    w.maggie.save()
+    assert "Maggie Quigley" in client.get(show_url).content.decode()
+
+    w.story.title = "Ballard renewed again"
+    w.story.save()
+    assert "Ballard renewed again" in client.get(story_url).content.decode()
+
+    assert "A new casting story" not in client.get("/").content.decode()
+    f.article("A new casting story")
+    assert "A new casting story" in client.get("/").content.decode()
+
+    w.story.delete()
+    assert client.get(story_url).status_code == 404
+
+
+def test_page_cache_shows_a_scheduled_story_when_it_goes_live(client, page_cache, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    f.article("Scheduled renewal", status=Article.Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1))
+    f.article("Already out")
+    assert "Scheduled renewal" not in client.get("/").content.decode()
+
+    time_machine.shift(timedelta(hours=2))
+    assert "Scheduled renewal" in client.get("/").content.decode()
+
+
+def test_drafts_and_previews_are_never_cached(client, page_cache, django_assert_num_queries):
+    draft = f.article("An unannounced renewal", status=Article.Status.DRAFT)
+    f.article("Out already")
+    client.force_login(f.editor())
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "no-cache" in directives(preview)
+    client.get("/")  # a signed-in reader's home page is not stored either
+    client.logout()
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    home = client.get("/")
+    assert "An unannounced renewal" not in home.content.decode()
+    # The anonymous home page was built afresh, not taken from what the editor saw.
+    with django_assert_num_queries(2):
+        assert client.get("/").content == home.content
+
+
+def test_conditional_request_to_a_story_page_gets_304(client):
+    w = f.renewal_scenario()
+    url = w.story.get_absolute_url()
+    first = client.get(url)
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
