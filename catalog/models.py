@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -150,17 +150,52 @@ class ShowQuerySet(models.QuerySet):
         A season announced by a story that is not public yet stays hidden, so a scheduled
         renewal changes nothing anyone can see before its time.
         """
-        now = timezone.now()
-        public_seasons = Season.objects.filter(
-            Q(announced_by__isnull=True)
-            | Q(announced_by__status="published", announced_by__published_at__lte=now)
-        ).order_by("number")
+        public_seasons = Season.objects.visible().order_by("number")
         return self.select_related("network", "spinoff_of").prefetch_related(
             models.Prefetch("studios", queryset=Company.objects.order_by("name")),
             models.Prefetch("seasons", queryset=public_seasons),
             "tags",
             models.Prefetch("spinoffs", queryset=Show.objects.order_by("year_start", "title")),
             models.Prefetch("credits", queryset=Credit.objects.with_people().in_billing_order()),
+        )
+
+    def with_effective_status(self) -> ShowQuerySet:
+        """Annotate ``effective_status``: what the public is told about the show today.
+
+        The latest *published* renewal or cancellation story about the show (its main show;
+        publish time passed) decides: renewed (or ending, when it announced the final season)
+        or cancelled. A story scheduled for later decides nothing until its time comes,
+        because this is computed when the page is read, not when the story is saved. With no
+        such story, or when an editor locked the status, the stored ``status`` stands.
+        ``status_story_id`` is the deciding story, for a "per …" link.
+        """
+        from articles.models import Article
+
+        latest = (
+            Article.objects.published()
+            .filter(
+                main_show=OuterRef("pk"),
+                kind__in=[Article.Kind.RENEWAL, Article.Kind.CANCELLATION],
+            )
+            .order_by("-published_at", "-pk")
+        )
+        return self.annotate(
+            status_story_kind=Subquery(latest.values("kind")[:1]),
+            status_story_final=Subquery(latest.values("is_final_season")[:1]),
+            status_story_id=Subquery(latest.values("pk")[:1]),
+        ).annotate(
+            effective_status=Case(
+                When(status_locked=True, then=F("status")),
+                When(
+                    status_story_kind="renewal",
+                    status_story_final=True,
+                    then=Value(Show.Status.ENDING.value),
+                ),
+                When(status_story_kind="renewal", then=Value(Show.Status.RENEWED.value)),
+                When(status_story_kind="cancellation", then=Value(Show.Status.CANCELLED.value)),
+                default=F("status"),
+                output_field=models.CharField(),
+            )
         )
 
     def on_network(self, company: Company) -> ShowQuerySet:
@@ -291,6 +326,22 @@ class Show(KeyedModel):
     def name(self) -> str:
         return self.title
 
+    @property
+    def effective_status_label(self) -> str:
+        """The label of ``effective_status`` when annotated (``with_effective_status()``)."""
+        value = getattr(self, "effective_status", self.status) or ""
+        return Show.Status(value).label
+
+
+class SeasonQuerySet(models.QuerySet):
+    def visible(self) -> SeasonQuerySet:
+        """Seasons the public may see: known to the catalog, or announced by a story that is
+        published and whose publish time has passed."""
+        return self.filter(
+            Q(announced_by__isnull=True)
+            | Q(announced_by__status="published", announced_by__published_at__lte=timezone.now())
+        )
+
 
 class Season(models.Model):
     class Status(models.TextChoices):
@@ -314,6 +365,8 @@ class Season(models.Model):
         related_name="announced_seasons",
         help_text="The renewal story that announced this season; hidden until it is published.",
     )
+
+    objects = SeasonQuerySet.as_manager()
 
     class Meta:
         ordering = ["show", "number"]

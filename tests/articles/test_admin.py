@@ -46,12 +46,13 @@ def desk(admin_user) -> dict:
         main_show=show,
         source=deadline,
         tags=["renewals"],
+        body="<p>Ballard, starring Maggie Q, returns to Prime Video.</p>",
     )
     draft = f.article("Ballard season two, what we know", status=Article.Status.DRAFT)
     links = [
-        f.mention(story, show, position=0),
-        f.mention(story, lead, position=40, character="Renée Ballard"),
-        f.mention(story, streamer, position=80),
+        f.mention(story, show, position=3),
+        f.mention(story, lead, position=22, character="Renée Ballard"),
+        f.mention(story, streamer, position=43),
     ]
     f.suggestion(story, person_name="Kendall Sherwood", role="showrunner", show=show)
     Group.objects.create(name="Editors")
@@ -255,6 +256,7 @@ def test_change_page_lists_links_and_an_editor_can_exclude_one(admin_client, des
     data = story_post(
         title=story.title,
         slug=story.slug,
+        body=story.body,
         kind=story.kind,
         tags="renewals",
         status="published",

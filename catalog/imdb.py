@@ -1,0 +1,831 @@
+"""IMDb's public datasets into the catalog: titles → shows, names → people, principals and
+crew → credits, genres → tags.
+
+IMDb publishes its data as tab-separated files (https://developer.imdb.com/non-commercial-
+datasets/), usually gzipped, with a header line, ``\\N`` for null and no quoting. Real files
+hold tens of millions of rows, so everything here streams: a file is read line by line and
+written in batches, each batch diffed against the rows it touches and nothing else, so memory
+stays flat whatever the size of the file or of the catalog. Rows are upserted by IMDb id:
+a second run reads, compares and writes nothing.
+
+Parsing (``iter_titles`` & co.: file → plain tuples, bad lines rejected with file and line)
+is separate from writing (``_ImdbWriter``: tuples → rows). Writing uses plain SQL on the
+catalog tables rather than model instances — an import of millions of rows spends its time
+in the database, not in building objects — and, on PostgreSQL, COPY into a temporary
+staging table followed by one INSERT … SELECT per batch.
+
+Choices worth knowing:
+- titleType → Show.kind: tvSeries → series, tvMiniSeries → miniseries, movie and tvMovie →
+  film, tvSpecial → special (the default selection); short, tvShort, video → film and
+  tvPilot → special when asked for with ``--title-types``; episodes and games are not shows.
+  Adult titles are skipped.
+- New shows and people get the IMDb id as key and a slug from the name (then name-year, then
+  name-id when taken). A catalog row that already carries the IMDb id is updated in place,
+  keeping its key and slug; originalTitle, when it differs, is added to the show's aliases.
+- principals: actor, actress, self → cast (the JSON list of characters joined with " / ");
+  director, writer, producer → their roles, refined by ``job`` (created by → creator, novel
+  or book → author of source material, executive / co-executive producer). Other categories
+  (composer, editor, …) are skipped with their reason. title.crew only adds directors and
+  writers the principals did not give. Credits are never deleted by an import.
+- Genres are added to a show's tags, never removed (other tags are the editors').
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import IntegrityError, connection, models
+from django.utils import timezone
+from django.utils.text import slugify
+
+from newsroom.importing import (
+    ImportFailed,
+    ImportStats,
+    ProgressFactory,
+    import_transaction,
+    no_progress,
+    tag_ids,
+)
+
+from .models import Credit, Person, Show, TaggedShow, bump_catalog_version
+
+IMDB_COLUMNS: dict[str, tuple[str, ...]] = {
+    "title.basics": (
+        "tconst", "titleType", "primaryTitle", "originalTitle", "isAdult", "startYear",
+        "endYear", "runtimeMinutes", "genres",
+    ),
+    "name.basics": (
+        "nconst", "primaryName", "birthYear", "deathYear", "primaryProfession", "knownForTitles",
+    ),
+    "title.principals": ("tconst", "ordering", "nconst", "category", "job", "characters"),
+    "title.crew": ("tconst", "directors", "writers"),
+}  # fmt: skip
+IMDB_ORDER = ("title.basics", "name.basics", "title.principals", "title.crew")
+
+TITLE_KINDS: dict[str, str] = {
+    "tvSeries": Show.Kind.SERIES,
+    "tvMiniSeries": Show.Kind.MINISERIES,
+    "movie": Show.Kind.FILM,
+    "tvMovie": Show.Kind.FILM,
+    "tvSpecial": Show.Kind.SPECIAL,
+    "short": Show.Kind.FILM,
+    "tvShort": Show.Kind.FILM,
+    "video": Show.Kind.FILM,
+    "tvPilot": Show.Kind.SPECIAL,
+}
+DEFAULT_TITLE_TYPES = ("tvSeries", "tvMiniSeries", "movie", "tvMovie", "tvSpecial")
+NOT_SHOWS = ("tvEpisode", "videoGame")
+
+NULL = "\\N"
+BATCH = 5000
+LOOKUP_CHUNK = 5000
+_TCONST = re.compile(r"tt\d{7,}")
+_NCONST = re.compile(r"nm\d{7,}")
+_SIMPLE_CHARACTERS = re.compile(r'\["([^"\\]*)"\]')
+
+# Record layouts (plain tuples: millions of them are made).
+# title:  (tconst, kind, title, original title or None, year_start, year_end, genres tuple)
+# name:   (nconst, name, birth_year, death_year)
+# credit: (tconst, nconst, role, character, order)
+Title = tuple[str, str, str, str | None, int | None, int | None, tuple[str, ...]]
+Name = tuple[str, str, int | None, int | None]
+CreditRow = tuple[str, str, str, str, int]
+
+
+@dataclass(frozen=True)
+class ImdbOptions:
+    """What to take from the datasets; checked when made, so a typo fails before any work."""
+
+    title_types: tuple[str, ...] = DEFAULT_TITLE_TYPES
+    since_year: int | None = None
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.title_types:
+            raise ImportFailed("--title-types: give at least one title type")
+        for title_type in self.title_types:
+            if title_type in NOT_SHOWS:
+                raise ImportFailed(
+                    f"--title-types: {title_type!r} titles are not shows and cannot be imported"
+                )
+            if title_type not in TITLE_KINDS:
+                raise ImportFailed(
+                    f"--title-types: unknown title type {title_type!r} "
+                    f"(known: {', '.join(TITLE_KINDS)})"
+                )
+        if self.limit is not None and self.limit < 0:
+            raise ImportFailed("--limit: must be zero or more")
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def find_imdb_files(directory: Path) -> dict[str, Path]:
+    """The dataset files in ``directory`` by dataset name (``.tsv`` or ``.tsv.gz``)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ImportFailed(f"{directory}: not a folder")
+    found: dict[str, Path] = {}
+    for name in IMDB_ORDER:
+        for suffix in (".tsv.gz", ".tsv"):
+            path = directory / f"{name}{suffix}"
+            if path.is_file():
+                if name in found:
+                    raise ImportFailed(
+                        f"{directory}: both {found[name].name} and {path.name}; keep one of them"
+                    )
+                found[name] = path
+    if not found:
+        raise ImportFailed(
+            f"{directory}: no IMDb dataset files (expected "
+            f"{', '.join(n + '.tsv[.gz]' for n in IMDB_ORDER)})"
+        )
+    return found
+
+
+class TsvReader:
+    """The data lines of one dataset file as lists of fields, checked against the header.
+
+    Reads gzip or plain files in binary and decodes line by line, so a bad byte is reported
+    with its line. ``line_number`` is the line last read (the header is line 1) and
+    ``position()`` how far into the file reading has got, for the progress bar.
+    """
+
+    def __init__(self, path: Path, dataset: str, limit: int | None = None) -> None:
+        self.path, self.name, self.limit = Path(path), Path(path).name, limit
+        self.columns = IMDB_COLUMNS[dataset]
+        self.raw = self.path.open("rb")
+        self.size = self.path.stat().st_size
+        self.stream: IO[bytes] = (
+            io.BufferedReader(gzip.GzipFile(fileobj=self.raw, mode="rb"), buffer_size=1 << 20)
+            if self.path.suffix == ".gz"
+            else self.raw
+        )
+        self.line_number = 0
+
+    def position(self) -> int:
+        return self.raw.tell()
+
+    def fail(self, message: str) -> None:
+        raise ImportFailed(f"{self.name} line {self.line_number}: {message}")
+
+    def close(self) -> None:
+        self.stream.close()
+        self.raw.close()
+
+    def __iter__(self) -> Iterator[list[str]]:
+        expected = len(self.columns)
+        limit = self.limit
+        try:
+            for raw_line in self.stream:
+                if limit is not None and self.line_number > limit:  # the header and `limit` rows
+                    break
+                self.line_number += 1
+                try:
+                    line = raw_line.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    self.fail(
+                        f"not UTF-8 (byte 0x{raw_line[error.start]:02x} at column {error.start + 1})"
+                    )
+                fields = line.rstrip("\r\n").split("\t")
+                if len(fields) != expected:
+                    if self.line_number == 1:
+                        self.check_header(fields)
+                    self.fail(f"{len(fields)} columns, expected {expected}")
+                if self.line_number == 1:
+                    self.check_header(fields)
+                    continue
+                yield fields
+        except (OSError, EOFError) as error:  # a truncated or corrupt gzip stream
+            raise ImportFailed(
+                f"{self.name} line {self.line_number + 1}: cannot be read ({error})"
+            ) from error
+        if self.line_number == 0:
+            raise ImportFailed(f"{self.name}: empty file (no header line)")
+
+    def check_header(self, fields: list[str]) -> None:
+        if tuple(fields) != self.columns:
+            shown = "\t".join(fields)[:120].replace("\t", " ")
+            self.fail(f"header is {shown!r}, expected {' '.join(self.columns)!r}")
+
+
+class SeenIds:
+    """Which IMDb ids a file has given so far, to refuse one given twice.
+
+    A bit per id number (``tt0012345`` → bit 12345): a few megabytes for all of IMDb's ids,
+    where a set of strings would take hundreds. Absurdly large numbers go to a set.
+    """
+
+    BITMAP_LIMIT = 1 << 30
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+        self.large: set[int] = set()
+
+    def add(self, imdb_id: str) -> bool:
+        """Record ``imdb_id`` (``tt``/``nm`` and digits); False when it was seen before."""
+        number = int(imdb_id[2:])
+        if number >= self.BITMAP_LIMIT:
+            if number in self.large:
+                return False
+            self.large.add(number)
+            return True
+        byte, bit = number >> 3, 1 << (number & 7)
+        bits = self.bits
+        if byte >= len(bits):
+            bits.extend(bytes(max(byte + 1 - len(bits), len(bits) // 2, 1 << 16)))
+        if bits[byte] & bit:
+            return False
+        bits[byte] |= bit
+        return True
+
+
+def _year(reader: TsvReader, value: str, column: str) -> int | None:
+    if value == NULL:
+        return None
+    if not value.isdigit():
+        reader.fail(f"{column} {value!r} is not a year")
+    year = int(value)
+    return year if 1 <= year <= 2100 else None
+
+
+def iter_titles(reader: TsvReader, options: ImdbOptions, skipped: Counter) -> Iterator[Title]:
+    """title.basics rows worth importing; the others are counted in ``skipped`` by reason."""
+    kinds = {t: TITLE_KINDS[t] for t in options.title_types}
+    since = options.since_year
+    match_id, first_time = _TCONST.fullmatch, SeenIds().add
+    for tconst, title_type, primary, original, is_adult, start, end, _runtime, genres in reader:
+        if not match_id(tconst):
+            reader.fail(f"tconst {tconst!r} is not an IMDb title id (tt1234567)")
+        if not first_time(tconst):
+            reader.fail(f"{tconst} is given a second time")
+        kind = kinds.get(title_type)
+        if kind is None:
+            skipped[f"title type {title_type} not selected"] += 1
+            continue
+        if is_adult == "1":
+            skipped["adult title"] += 1
+            continue
+        year_start = _year(reader, start, "startYear")
+        year_end = _year(reader, end, "endYear")
+        if since is not None and (year_start is None or year_start < since):
+            skipped[f"started before {since} or year unknown"] += 1
+            continue
+        primary = primary.strip()
+        if primary == NULL or not primary:
+            reader.fail("primaryTitle is empty")
+        if len(primary) > 255:
+            skipped["title longer than 255 characters"] += 1
+            continue
+        if year_start and year_end and year_end < year_start:
+            year_end = None
+        original = original.strip()
+        if original in (NULL, primary, "") or len(original) > 255:
+            original = None
+        yield (
+            tconst, kind, primary, original, year_start, year_end,
+            tuple(genres.split(",")) if genres != NULL and genres else (),
+        )  # fmt: skip
+
+
+def iter_names(reader: TsvReader, skipped: Counter) -> Iterator[Name]:
+    match_id, first_time = _NCONST.fullmatch, SeenIds().add
+    for nconst, name, birth, death, _professions, _known_for in reader:
+        if not match_id(nconst):
+            reader.fail(f"nconst {nconst!r} is not an IMDb name id (nm1234567)")
+        if not first_time(nconst):
+            reader.fail(f"{nconst} is given a second time")
+        name = name.strip()
+        if name == NULL or not name:
+            reader.fail("primaryName is empty")
+        if len(name) > 200:
+            skipped["name longer than 200 characters"] += 1
+            continue
+        yield (nconst, name, _year(reader, birth, "birthYear"), _year(reader, death, "deathYear"))
+
+
+_CATEGORY_ROLES = {
+    "actor": Credit.Role.CAST.value,
+    "actress": Credit.Role.CAST.value,
+    "self": Credit.Role.CAST.value,
+    "director": Credit.Role.DIRECTOR.value,
+    "writer": Credit.Role.WRITER.value,
+    "producer": Credit.Role.PRODUCER.value,
+}
+
+
+def credit_role(category: str, job: str) -> str | None:
+    """The credit role for a principal's category and job, or None when it is not one."""
+    role = _CATEGORY_ROLES.get(category)
+    if job == NULL or role in (None, Credit.Role.CAST, Credit.Role.DIRECTOR):
+        return role
+    job = job.lower()
+    if role == Credit.Role.WRITER:
+        if "created" in job or "creator" in job:
+            return Credit.Role.CREATOR.value
+        if any(word in job for word in ("novel", "book", "based on", "characters")):
+            return Credit.Role.SOURCE_AUTHOR.value
+    elif role == Credit.Role.PRODUCER:
+        if "co-executive" in job or "co-exec" in job:
+            return Credit.Role.CO_EXECUTIVE_PRODUCER.value
+        if "executive" in job:
+            return Credit.Role.EXECUTIVE_PRODUCER.value
+        if "showrunner" in job:
+            return Credit.Role.SHOWRUNNER.value
+    return role
+
+
+def _characters(reader: TsvReader, value: str) -> str:
+    if value == NULL:
+        return ""
+    simple = _SIMPLE_CHARACTERS.fullmatch(value)
+    if simple:  # the usual ["One Name"]: no JSON parser needed
+        return simple.group(1).strip()[:255]
+    try:
+        names = json.loads(value)
+    except ValueError:
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        reader.fail(f"characters {value[:60]!r} is not a JSON list of names")
+    return " / ".join(n.strip() for n in names if n.strip())[:255]
+
+
+def iter_principals(reader: TsvReader, skipped: Counter) -> Iterator[CreditRow]:
+    match_title, match_name = _TCONST.fullmatch, _NCONST.fullmatch
+    cast = Credit.Role.CAST.value
+    for tconst, ordering, nconst, category, job, characters in reader:
+        if not match_title(tconst):
+            reader.fail(f"tconst {tconst!r} is not an IMDb title id (tt1234567)")
+        if not match_name(nconst):
+            reader.fail(f"nconst {nconst!r} is not an IMDb name id (nm1234567)")
+        if not ordering.isdigit():
+            reader.fail(f"ordering {ordering!r} is not a number")
+        role = credit_role(category, job)
+        if role is None:
+            skipped[f"category {category!r} is not a catalog role"] += 1
+            continue
+        character = _characters(reader, characters) if role == cast else ""
+        yield (tconst, nconst, role, character, int(ordering))
+
+
+def iter_crew(reader: TsvReader, skipped: Counter) -> Iterator[CreditRow]:
+    match_title, match_name = _TCONST.fullmatch, _NCONST.fullmatch
+    roles = (Credit.Role.DIRECTOR.value, Credit.Role.WRITER.value)
+    for tconst, directors, writers in reader:
+        if not match_title(tconst):
+            reader.fail(f"tconst {tconst!r} is not an IMDb title id (tt1234567)")
+        for role, value in zip(roles, (directors, writers), strict=True):
+            if value == NULL or not value:
+                continue
+            for position, nconst in enumerate(value.split(","), start=1):
+                if not match_name(nconst):
+                    reader.fail(f"{nconst!r} is not an IMDb name id (nm1234567)")
+                yield (tconst, nconst, role, "", position)
+
+
+def batches(records: Iterable, size: int = BATCH) -> Iterator[list]:
+    batch: list = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def title_batches(rows: Iterable[CreditRow], size: int = BATCH) -> Iterator[list[CreditRow]]:
+    """Batches that never split one title's rows, so a credit a title gives twice is settled
+    within one batch (IMDb's files are sorted by tconst)."""
+    batch: list[CreditRow] = []
+    for row in rows:
+        if len(batch) >= size and row[0] != batch[-1][0]:
+            yield batch
+            batch = []
+        batch.append(row)
+    if batch:
+        yield batch
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+class _Table:
+    """Plain-SQL inserts and updates on one table for a fixed list of columns.
+
+    The model's other columns get their defaults, computed once per import. On PostgreSQL,
+    new rows are copied (COPY) into a temporary staging table and moved with one
+    INSERT … SELECT: the cheapest way into a table with indexes, and the INSERT can ignore
+    rows another writer added meanwhile (ON CONFLICT DO NOTHING).
+    """
+
+    def __init__(self, cursor, model: type[models.Model], columns: list[str], now) -> None:
+        quote = connection.ops.quote_name
+        self.cursor, self.quote = cursor, quote
+        self.postgres = connection.vendor == "postgresql"
+        self.table = quote(model._meta.db_table)
+        by_name = {f.attname: f for f in model._meta.concrete_fields}
+        self.fields = [by_name[c] for c in columns]
+        extra_fields = [
+            f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in columns
+        ]
+        self.defaults = tuple(
+            f.get_db_prep_save(
+                now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default(),
+                connection,
+            )
+            for f in extra_fields
+        )
+        self.column_list = ", ".join(quote(f.column) for f in self.fields + extra_fields)
+        width = len(self.fields) + len(extra_fields)
+        self.insert_sql = f"INSERT INTO {self.table} ({self.column_list}) VALUES ({', '.join(['%s'] * width)})"
+        self.stage = quote(f"import_stage_{model._meta.db_table}_{len(columns)}")
+        self.staged = False
+
+    def insert(self, rows: list[tuple], *, ignore_conflicts: bool = False) -> int:
+        """Insert ``rows`` (tuples in column order); returns how many were inserted."""
+        if not rows:
+            return 0
+        defaults = self.defaults
+        if self.postgres:
+            return self._copy_insert([row + defaults for row in rows], ignore_conflicts)
+        if ignore_conflicts:
+            raw = connection.connection
+            before = raw.total_changes
+            self.cursor.executemany(
+                self.insert_sql.replace("INSERT", "INSERT OR IGNORE", 1), [row + defaults for row in rows]
+            )
+            return raw.total_changes - before
+        self.cursor.executemany(self.insert_sql, [row + defaults for row in rows])
+        return len(rows)
+
+    def _copy_insert(self, rows: list[tuple], ignore_conflicts: bool) -> int:
+        if not self.staged:
+            self.cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage} ON COMMIT DROP AS "
+                f"SELECT {self.column_list} FROM {self.table} WITH NO DATA"
+            )
+            self.staged = True
+        with self.cursor.cursor.copy(f"COPY {self.stage} ({self.column_list}) FROM STDIN") as copy:
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
+        conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+        self.cursor.execute(
+            f"INSERT INTO {self.table} ({self.column_list}) "
+            f"SELECT {self.column_list} FROM {self.stage}{conflict}"
+        )
+        inserted = self.cursor.rowcount
+        self.cursor.execute(f"TRUNCATE {self.stage}")
+        return inserted
+
+    def update(self, rows: list[tuple]) -> None:
+        """Set the columns of the rows whose id is the last item of each tuple."""
+        if rows:
+            assignments = ", ".join(f"{self.quote(f.column)} = %s" for f in self.fields)
+            self.cursor.executemany(f"UPDATE {self.table} SET {assignments} WHERE id = %s", rows)
+
+
+class _ImdbWriter:
+    """Writes one dataset file's records, batch by batch, into the catalog tables."""
+
+    def __init__(self, stats: ImportStats) -> None:
+        self.stats = stats
+        self.cursor = connection.cursor()
+        self.postgres = connection.vendor == "postgresql"
+        self.now = timezone.now()
+        self.tables: dict[tuple, _Table] = {}
+        self.genre_ids: dict[str, int] = {}
+        aliases = Show._meta.get_field("aliases")
+        self.json_list: Callable[[list[str]], Any] = lambda values: aliases.get_db_prep_save(
+            values, connection
+        )
+        self.empty_aliases = self.json_list([])
+        q = connection.ops.quote_name
+        self.show_table, self.person_table = q(Show._meta.db_table), q(Person._meta.db_table)
+        self.credit_table, self.tagged_table = q(Credit._meta.db_table), q(TaggedShow._meta.db_table)
+
+    def close(self) -> None:
+        self.cursor.close()
+
+    def table(self, model: type[models.Model], columns: list[str]) -> _Table:
+        key = (model, tuple(columns))
+        if key not in self.tables:
+            self.tables[key] = _Table(self.cursor, model, columns, self.now)
+        return self.tables[key]
+
+    def select_in(self, sql: str, values: Iterable) -> list[tuple]:
+        """Run ``sql`` (ending in ``WHERE column``) for the given values, in chunks."""
+        values = list(values)
+        if not values:
+            return []
+        rows: list[tuple] = []
+        if self.postgres:
+            self.cursor.execute(f"{sql} = ANY(%s)", [values])
+            return self.cursor.fetchall()
+        for start in range(0, len(values), LOOKUP_CHUNK):
+            part = values[start : start + LOOKUP_CHUNK]
+            self.cursor.execute(f"{sql} IN ({', '.join(['%s'] * len(part))})", part)
+            rows.extend(self.cursor.fetchall())
+        return rows
+
+    def ids_by_imdb(self, table: str, imdb_ids: Iterable[str]) -> dict[str, int]:
+        return dict(self.select_in(f"SELECT imdb_id, id FROM {table} WHERE imdb_id", imdb_ids))
+
+    def free_slugs(self, table: str, wanted: list[tuple[str, ...]]) -> list[str]:
+        """For each tuple of candidate slugs (in order of preference), the first one free;
+        one query per batch, and slugs chosen earlier in the batch count as taken."""
+        candidates = {c for options in wanted for c in options}
+        taken = {row[0] for row in self.select_in(f"SELECT slug FROM {table} WHERE slug", candidates)}
+        chosen = []
+        for options in wanted:
+            slug = next((c for c in options if c not in taken), None)
+            n = 2
+            while slug is None:  # every candidate taken: number the last (it holds the id)
+                candidate = f"{options[-1]}-{n}"
+                self.cursor.execute(f"SELECT 1 FROM {table} WHERE slug = %s", [candidate])
+                if candidate not in taken and self.cursor.fetchone() is None:
+                    slug = candidate
+                n += 1
+            taken.add(slug)
+            chosen.append(slug)
+        return chosen
+
+    def free_keys(self, table: str, imdb_ids: list[str]) -> list[str]:
+        """The IMDb id as key, unless a catalog row already uses it as its key."""
+        key = connection.ops.quote_name("key")
+        taken = {row[0] for row in self.select_in(f"SELECT {key} FROM {table} WHERE {key}", imdb_ids)}
+        return [f"{i}-imdb" if i in taken else i for i in imdb_ids]
+
+    # titles ---------------------------------------------------------------------------------
+
+    def write_titles(self, batch: list[Title]) -> None:
+        stats, now = self.stats, self.now
+        existing = {
+            row[0]: row
+            for row in self.select_in(
+                "SELECT imdb_id, id, title, kind, year_start, year_end, aliases "
+                f"FROM {self.show_table} WHERE imdb_id",
+                [r[0] for r in batch],
+            )
+        }
+        new: list[Title] = []
+        changed, genre_targets = [], []
+        for record in batch:
+            tconst, kind, title, original, year_start, year_end, genres = record
+            row = existing.get(tconst)
+            if row is None:
+                new.append(record)
+                continue
+            pk, stored = row[1], row[6]
+            if isinstance(stored, str):
+                stored = json.loads(stored)
+            aliases = [*stored, original] if original and original not in stored else stored
+            if row[2:6] != (title, kind, year_start, year_end) or aliases != stored:
+                changed.append((title, kind, year_start, year_end, self.json_list(aliases), now, pk))
+            if genres:
+                genre_targets.append((pk, genres))
+        stats.updated["shows"] += len(changed)
+        stats.unchanged["shows"] += len(batch) - len(new) - len(changed)
+        if new:
+            ids = [r[0] for r in new]
+            keys = self.free_keys(self.show_table, ids)
+            slugs = self.free_slugs(self.show_table, [_slug_options(r[2], r[4], r[0]) for r in new])
+            json_list, empty = self.json_list, self.empty_aliases
+            self.table(
+                Show, ["imdb_id", "key", "slug", "title", "kind", "year_start", "year_end", "aliases"]
+            ).insert(
+                [
+                    (r[0], key, slug, r[2], r[1], r[4], r[5], json_list([r[3]]) if r[3] else empty)
+                    for r, key, slug in zip(new, keys, slugs, strict=True)
+                ]
+            )
+            stats.created["shows"] += len(new)
+            with_genres = {r[0]: r[6] for r in new if r[6]}
+            if with_genres:
+                for imdb_id, pk in self.ids_by_imdb(self.show_table, with_genres).items():
+                    genre_targets.append((pk, with_genres[imdb_id]))
+        if changed:
+            self.table(Show, ["title", "kind", "year_start", "year_end", "aliases", "updated_at"]).update(changed)
+        self._add_genres(genre_targets)
+
+    def _add_genres(self, targets: list[tuple[int, tuple[str, ...]]]) -> None:
+        if not targets:
+            return
+        names = {g.lower(): g for _pk, genres in targets for g in genres}
+        missing = sorted(names.keys() - self.genre_ids.keys())
+        if missing:
+            self.genre_ids.update(tag_ids([names[m] for m in missing]))
+        current = set(
+            self.select_in(
+                f"SELECT content_object_id, tag_id FROM {self.tagged_table} WHERE content_object_id",
+                [pk for pk, _genres in targets],
+            )
+        )
+        add = []
+        for pk, genres in targets:
+            for genre in genres:
+                pair = (pk, self.genre_ids[genre.lower()])
+                if pair not in current:
+                    current.add(pair)
+                    add.append(pair)
+        if add:
+            self.table(TaggedShow, ["content_object_id", "tag_id"]).insert(add)
+            self.stats.created["show genre tags"] += len(add)
+
+    # names ----------------------------------------------------------------------------------
+
+    def write_names(self, batch: list[Name]) -> None:
+        stats, now = self.stats, self.now
+        existing = {
+            row[0]: row
+            for row in self.select_in(
+                f"SELECT imdb_id, id, name, birth_year, death_year FROM {self.person_table} WHERE imdb_id",
+                [r[0] for r in batch],
+            )
+        }
+        new, changed = [], []
+        for record in batch:
+            row = existing.get(record[0])
+            if row is None:
+                new.append(record)
+            elif row[2:] != record[1:]:
+                changed.append((record[1], record[2], record[3], now, row[1]))
+        stats.updated["people"] += len(changed)
+        stats.unchanged["people"] += len(batch) - len(new) - len(changed)
+        if new:
+            keys = self.free_keys(self.person_table, [r[0] for r in new])
+            slugs = self.free_slugs(self.person_table, [_slug_options(r[1], r[2], r[0]) for r in new])
+            self.table(Person, ["imdb_id", "key", "slug", "name", "birth_year", "death_year"]).insert(
+                [
+                    (r[0], key, slug, r[1], r[2], r[3])
+                    for r, key, slug in zip(new, keys, slugs, strict=True)
+                ]
+            )
+            stats.created["people"] += len(new)
+        if changed:
+            self.table(Person, ["name", "birth_year", "death_year", "updated_at"]).update(changed)
+
+    # credits --------------------------------------------------------------------------------
+
+    def write_credits(self, batch: list[CreditRow], *, update_order: bool) -> None:
+        """Upsert credits on (show, person, role, character).
+
+        ``update_order`` is false for title.crew, which has no billing order of its own: it
+        only adds directors and writers that title.principals did not give.
+        """
+        stats, q = self.stats, connection.ops.quote_name
+        show_ids = self.ids_by_imdb(self.show_table, {r[0] for r in batch})
+        person_ids = self.ids_by_imdb(self.person_table, {r[1] for r in batch if r[0] in show_ids})
+        wanted: dict[tuple[int, int, str, str], int] = {}
+        no_title = no_person = duplicates = 0
+        for tconst, nconst, role, character, order in batch:
+            show_id = show_ids.get(tconst)
+            if show_id is None:
+                no_title += 1
+                continue
+            person_id = person_ids.get(nconst)
+            if person_id is None:
+                no_person += 1
+                continue
+            identity = (show_id, person_id, role, character)
+            previous = wanted.get(identity)
+            if previous is None:
+                wanted[identity] = order
+            else:
+                duplicates += 1
+                if order < previous:
+                    wanted[identity] = order
+        stats.skip("credits", "title not in the catalog (not imported or filtered out)", no_title)
+        stats.skip("credits", "person not in the catalog", no_person)
+        stats.skip("credits", "the same credit twice for one title (lowest ordering kept)", duplicates)
+        if not wanted:
+            return
+        existing = {
+            (show_id, person_id, role, character): (pk, order)
+            for pk, show_id, person_id, role, character, order in self.select_in(
+                f"SELECT id, show_id, person_id, role, {q('character')}, {q('order')} "
+                f"FROM {self.credit_table} WHERE show_id",
+                {identity[0] for identity in wanted},
+            )
+        }
+        new, changed = [], []
+        for identity, order in wanted.items():
+            current = existing.get(identity)
+            if current is None:
+                new.append((*identity, order))
+            elif update_order and current[1] != order:
+                changed.append((order, current[0]))
+        stats.unchanged["credits"] += len(wanted) - len(new) - len(changed)
+        if new:
+            inserted = self.table(
+                Credit, ["show_id", "person_id", "role", "character", "order"]
+            ).insert(new, ignore_conflicts=True)
+            stats.created["credits"] += inserted
+            stats.skip("credits", "added meanwhile by another writer", len(new) - inserted)
+        if changed:
+            self.table(Credit, ["order"]).update(changed)
+            stats.updated["credits"] += len(changed)
+
+
+def _slug_options(name: str, year: int | None, imdb_id: str) -> tuple[str, ...]:
+    base = slugify(name)[:180].strip("-")
+    if not base:
+        return (imdb_id,)
+    if year:
+        return (base, f"{base}-{year}", f"{base}-{imdb_id}")
+    return (base, f"{base}-{imdb_id}")
+
+
+class _SqliteBulkSettings:
+    """While importing into SQLite: a larger page cache, so the index pages of large tables
+    stay in memory between batches. Restored afterwards."""
+
+    CACHE_KIB = 131072
+
+    def __enter__(self) -> _SqliteBulkSettings:
+        self.previous: int | None = None
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                self.previous = int(cursor.fetchone()[0])
+                cursor.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {self.previous}")
+
+
+def import_imdb(
+    directory: Path,
+    *,
+    options: ImdbOptions | None = None,
+    dry_run: bool = False,
+    progress: ProgressFactory = no_progress,
+) -> ImportStats:
+    """Import the IMDb dataset files in ``directory``: titles, names, principals, crew.
+
+    Each file is one transaction: a bad line leaves that file unwritten (the files before it
+    stay imported). A dry run wraps them all in one transaction that is rolled back, so the
+    credits are checked against the titles and names of the same run.
+    """
+    options = options or ImdbOptions()
+    files = find_imdb_files(directory)
+    stats = ImportStats(dry_run=dry_run)
+    with import_transaction(dry_run=True) if dry_run else nullcontext(), _SqliteBulkSettings():
+        for dataset in IMDB_ORDER:
+            if dataset in files:
+                stats.merge(_import_file(dataset, files[dataset], options, progress))
+    return stats
+
+
+def _import_file(dataset: str, path: Path, options: ImdbOptions, progress: ProgressFactory) -> ImportStats:
+    stats = ImportStats()
+    skipped: Counter = Counter()
+    reader = TsvReader(path, dataset, options.limit)
+    writer = _ImdbWriter(stats)
+    bar = progress(path.name, reader.size, "B")
+    if dataset == "title.basics":
+        kind, groups, write = "shows", batches(iter_titles(reader, options, skipped)), writer.write_titles
+    elif dataset == "name.basics":
+        kind, groups, write = "people", batches(iter_names(reader, skipped)), writer.write_names
+    else:
+        principals = dataset == "title.principals"
+        rows = iter_principals(reader, skipped) if principals else iter_crew(reader, skipped)
+        kind, groups = "credits", title_batches(rows)
+
+        def write(batch: list[CreditRow]) -> None:
+            writer.write_credits(batch, update_order=principals)
+
+    position = 0
+    try:
+        with import_transaction(dry_run=False):
+            for group in groups:
+                write(group)
+                bar.update(reader.position() - position)
+                position = reader.position()
+            # Per file and inside its transaction: the files before a bad one stay imported,
+            # and the gazetteers must see them.
+            if stats.changed:
+                bump_catalog_version()
+    except IntegrityError as error:
+        raise ImportFailed(f"{path.name} near line {reader.line_number}: the database refused a row: {error}") from error
+    finally:
+        bar.close()
+        writer.close()
+        reader.close()
+    for reason, count in skipped.items():
+        stats.skip(kind, reason, count)
+    stats.notes.append(f"{path.name}: {max(reader.line_number - 1, 0):,} rows read")
+    return stats

@@ -1,0 +1,509 @@
+"""import_imdb: IMDb's TSV datasets (plain and gzipped) into shows, people, credits and tags."""
+
+from __future__ import annotations
+
+import fcntl
+import gzip
+import os
+import shutil
+import struct
+import termios
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from catalog.imdb import ImdbOptions, SeenIds, credit_role, import_imdb
+from catalog.models import Credit, Person, Show, TaggedShow, current_catalog_version
+from newsroom.importing import ImportFailed
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imdb"
+DATASETS = ("title.basics", "name.basics", "title.principals", "title.crew")
+
+
+@pytest.fixture(params=[".tsv", ".tsv.gz"])
+def imdb_dir(request, tmp_path) -> Path:
+    """The fixture files, as plain TSV or gzipped as IMDb publishes them."""
+    folder = tmp_path / "imdb"
+    folder.mkdir()
+    for name in DATASETS:
+        source = FIXTURES / f"{name}.tsv"
+        if request.param == ".tsv":
+            shutil.copy(source, folder / source.name)
+        else:
+            with gzip.open(folder / f"{name}.tsv.gz", "wb") as out:
+                out.write(source.read_bytes())
+    return folder
+
+
+@pytest.fixture
+def plain_dir(tmp_path) -> Path:
+    folder = tmp_path / "plain"
+    shutil.copytree(FIXTURES, folder)
+    return folder
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("import_imdb", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "shows": Show.objects.count(),
+        "people": Person.objects.count(),
+        "credits": Credit.objects.count(),
+        "tags": TaggedShow.objects.count(),
+    }
+
+
+def credits_of(imdb_id: str) -> set[tuple[str, str, str]]:
+    return set(
+        Credit.objects.filter(show__imdb_id=imdb_id).values_list(
+            "person__name", "role", "character"
+        )
+    )
+
+
+def test_titles_become_shows_with_their_kind(imdb_dir):
+    run(str(imdb_dir))
+    kinds = dict(Show.objects.values_list("imdb_id", "kind"))
+    assert kinds == {
+        "tt0116282": "film",
+        "tt2802850": "series",
+        "tt3502248": "series",
+        "tt5000003": "miniseries",
+        "tt5000004": "special",
+        "tt5000005": "film",
+        "tt30301245": "series",
+    }
+    bosch = Show.objects.get(imdb_id="tt3502248")
+    assert (bosch.title, bosch.year_start, bosch.year_end) == ("Bosch", 2014, 2021)
+    assert bosch.key == "tt3502248"
+    assert bosch.slug == "bosch"
+
+
+def test_null_fields_stay_empty(imdb_dir):
+    run(str(imdb_dir))
+    special = Show.objects.get(imdb_id="tt5000004")
+    assert (special.year_start, special.year_end, special.aliases) == (None, None, [])
+    assert not special.tags.exists()
+    assert Person.objects.get(imdb_id="nm0920038").death_year is None
+
+
+def test_same_titled_shows_get_distinct_slugs_by_year(imdb_dir):
+    run(str(imdb_dir))
+    assert Show.objects.get(imdb_id="tt0116282").slug == "fargo"
+    assert Show.objects.get(imdb_id="tt2802850").slug == "fargo-2014"
+
+
+def test_original_title_becomes_an_alias(imdb_dir):
+    run(str(imdb_dir))
+    assert Show.objects.get(imdb_id="tt5000003").aliases == ["Los Años del Puerto"]
+    assert Show.objects.get(imdb_id="tt3502248").aliases == []
+
+
+def test_other_title_types_and_adult_titles_are_skipped_with_reasons(imdb_dir):
+    output = run(str(imdb_dir))
+    imported = set(Show.objects.values_list("imdb_id", flat=True))
+    assert not imported & {"tt3502249", "tt5000001", "tt5000002", "tt5000006"}
+    assert "skipped 1 shows: title type tvEpisode not selected" in output
+    assert "skipped 1 shows: title type short not selected" in output
+    assert "skipped 1 shows: title type videoGame not selected" in output
+    assert "skipped 1 shows: adult title" in output
+
+
+def test_title_types_option_takes_other_types_when_asked(imdb_dir):
+    run(str(imdb_dir), "--title-types", "short,tvSeries")
+    assert dict(Show.objects.values_list("imdb_id", "kind")) == {
+        "tt5000001": "film",
+        "tt2802850": "series",
+        "tt3502248": "series",
+        "tt30301245": "series",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("tvEpisode", "are not shows"), ("podcast", "unknown title type 'podcast'"), (",", "at least one")],
+)
+def test_title_types_option_refuses_what_cannot_be_a_show(imdb_dir, value, message):
+    with pytest.raises(CommandError, match=message):
+        run(str(imdb_dir), "--title-types", value)
+    assert counts()["shows"] == 0
+
+
+def test_people_are_imported_with_their_years(imdb_dir):
+    run(str(imdb_dir))
+    connelly = Person.objects.get(imdb_id="nm0176165")
+    assert (connelly.name, connelly.birth_year, connelly.key, connelly.slug) == (
+        "Michael Connelly",
+        1956,
+        "nm0176165",
+        "michael-connelly",
+    )
+    assert Person.objects.get(imdb_id="nm4000001").death_year == 1980
+
+
+def test_categories_become_roles_and_characters_come_from_the_json_list(imdb_dir):
+    run(str(imdb_dir))
+    assert credits_of("tt30301245") == {
+        ("Maggie Q", "cast", "Renée Ballard"),
+        ("Titus Welliver", "cast", "Harry Bosch / Himself"),
+        ("Michael Connelly", "cast", "Self"),
+        ("Michael Connelly", "producer", ""),
+    }
+    assert credits_of("tt3502248") == {
+        ("Titus Welliver", "cast", "Harry Bosch"),
+        ("Michael Connelly", "source_author", ""),
+        ("Michael Connelly", "co_executive_producer", ""),
+        ("Michael Connelly", "director", ""),  # from title.crew
+    }
+    assert credits_of("tt2802850") == {
+        ("Noah Hawley", "creator", ""),
+        ("Noah Hawley", "executive_producer", ""),
+        ("Noah Hawley", "writer", ""),  # from title.crew
+    }
+    assert credits_of("tt0116282") == {
+        ("Frances McDormand", "cast", "Marge Gunderson"),
+        ("Joel Coen", "director", ""),
+        ("Joel Coen", "writer", ""),
+    }
+    lead = Credit.objects.get(show__imdb_id="tt30301245", person__name="Maggie Q")
+    assert lead.order == 1
+
+
+@pytest.mark.parametrize(
+    ("category", "job", "role"),
+    [
+        ("actor", "\\N", "cast"),
+        ("actress", "\\N", "cast"),
+        ("self", "\\N", "cast"),
+        ("director", "\\N", "director"),
+        ("writer", "\\N", "writer"),
+        ("writer", "created by", "creator"),
+        ("writer", "based on the book by", "source_author"),
+        ("producer", "executive producer", "executive_producer"),
+        ("producer", "co-executive producer", "co_executive_producer"),
+        ("producer", "producer", "producer"),
+        ("composer", "\\N", None),
+        ("editor", "\\N", None),
+    ],
+)
+def test_credit_role_mapping(category, job, role):
+    assert credit_role(category, job) == role
+
+
+def test_credits_whose_title_or_person_is_missing_are_skipped_with_reasons(imdb_dir):
+    output = run(str(imdb_dir))
+    assert "skipped 1 credits: category 'composer' is not a catalog role" in output
+    assert (
+        "skipped 1 credits: title not in the catalog (not imported or filtered out)" in output
+    )
+    assert "skipped 1 credits: person not in the catalog" in output
+
+
+def test_genres_become_tags(imdb_dir):
+    run(str(imdb_dir))
+    ballard = Show.objects.get(imdb_id="tt30301245")
+    assert sorted(t.name for t in ballard.tags.all()) == ["Crime", "Drama", "Mystery"]
+    bosch = Show.objects.get(imdb_id="tt3502248")
+    assert {t.pk for t in bosch.tags.all()} <= {t.pk for t in ballard.tags.all()}
+
+
+def test_genres_join_existing_tags_whatever_their_case_and_keep_editors_tags(plain_dir):
+    factories.show("Bosch", imdb_id="tt3502248", key="bosch", tags=["crime", "Bosch franchise"])
+    run(str(plain_dir))
+    bosch = Show.objects.get(imdb_id="tt3502248")
+    names = sorted((t.name for t in bosch.tags.all()), key=str.lower)
+    assert names == ["Bosch franchise", "crime", "Drama"]
+
+
+def test_since_year_keeps_later_titles_and_their_credits_only(imdb_dir):
+    output = run(str(imdb_dir), "--since-year", "2014")
+    assert set(Show.objects.values_list("imdb_id", flat=True)) == {
+        "tt2802850",
+        "tt3502248",
+        "tt5000005",
+        "tt30301245",
+    }
+    assert not Credit.objects.filter(show__year_start__lt=2014).exists()
+    assert "started before 2014 or year unknown" in output
+
+
+def test_limit_reads_only_the_first_rows_of_each_file(imdb_dir):
+    output = run(str(imdb_dir), "--limit", "3")
+    assert set(Show.objects.values_list("imdb_id", flat=True)) == {
+        "tt0116282",
+        "tt2802850",
+        "tt3502248",
+    }
+    assert Person.objects.count() == 3
+    assert "title.basics.tsv" in output and "3 rows read" in output
+
+
+def credit_summary(output: str) -> tuple[int, int, int]:
+    line = next(line for line in output.splitlines() if line.startswith("credits: "))
+    created, updated, unchanged = (int(part.split()[0]) for part in line[9:].split(", ")[:3])
+    return created, updated, unchanged
+
+
+def test_second_run_changes_nothing_and_says_so(imdb_dir):
+    first = run(str(imdb_dir))
+    before = counts()
+    version = current_catalog_version()
+    stamps = sorted(Person.objects.values_list("updated_at", flat=True))
+
+    output = run(str(imdb_dir))
+
+    assert counts() == before
+    assert current_catalog_version() == version
+    assert sorted(Person.objects.values_list("updated_at", flat=True)) == stamps
+    assert "shows: 0 created, 0 updated, 7 unchanged" in output
+    assert "people: 0 created, 0 updated, 7 unchanged" in output
+    # Every credit row read the first time (title.crew repeats some of title.principals').
+    created, updated, unchanged = credit_summary(first)
+    assert created == before["credits"]
+    assert credit_summary(output) == (0, 0, created + updated + unchanged)
+
+
+def test_import_bumps_the_catalog_version(imdb_dir):
+    version = current_catalog_version()
+    run(str(imdb_dir))
+    assert current_catalog_version() > version
+
+
+def test_upserts_by_imdb_id_keeping_the_rows_key_and_slug(plain_dir):
+    bosch = factories.show("Bosch (old title)", imdb_id="tt3502248", key="bosch", slug="bosch-tv")
+    welliver = factories.person("T. Welliver", imdb_id="nm0920038", key="titus")
+    factories.credit(welliver, bosch, character="Harry Bosch", order=9)
+
+    output = run(str(plain_dir))
+
+    bosch.refresh_from_db()
+    welliver.refresh_from_db()
+    assert (bosch.key, bosch.slug, bosch.title, bosch.year_end) == (
+        "bosch",
+        "bosch-tv",
+        "Bosch",
+        2021,
+    )
+    assert (welliver.key, welliver.name) == ("titus", "Titus Welliver")
+    assert Show.objects.filter(imdb_id="tt3502248").count() == 1
+    credit = Credit.objects.get(show=bosch, person=welliver)
+    assert credit.order == 1
+    assert "shows: 6 created, 1 updated, 0 unchanged" in output
+    assert "people: 6 created, 1 updated, 0 unchanged" in output
+
+
+def test_a_catalog_key_equal_to_an_imdb_id_is_not_taken_over(plain_dir):
+    factories.show("Something else", key="tt3502248", slug="something-else")
+    run(str(plain_dir))
+    assert Show.objects.get(imdb_id="tt3502248").key == "tt3502248-imdb"
+
+
+def test_changed_rows_are_updated_on_the_next_run(plain_dir):
+    run(str(plain_dir))
+    path = plain_dir / "name.basics.tsv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Maggie Q\t1979", "Maggie Q\t1980"),
+        encoding="utf-8",
+    )
+    output = run(str(plain_dir))
+    assert Person.objects.get(imdb_id="nm0702572").birth_year == 1980
+    assert "people: 0 created, 1 updated, 6 unchanged" in output
+
+
+# -- dry run ------------------------------------------------------------------------------------
+
+
+def test_dry_run_writes_nothing_and_prints_the_same_summary(imdb_dir):
+    version = current_catalog_version()
+    dry = run(str(imdb_dir), "--dry-run")
+    assert counts() == {"shows": 0, "people": 0, "credits": 0, "tags": 0}
+    assert current_catalog_version() == version
+    assert "nothing was written" in dry
+
+    real = run(str(imdb_dir))
+
+    def summary(text: str) -> list[str]:
+        return [line for line in text.splitlines() if " created, " in line or "skipped" in line]
+
+    assert summary(dry)
+    assert summary(dry) == summary(real)
+
+
+# -- bad input ----------------------------------------------------------------------------------
+
+
+def replace_line(path: Path, number: int, text: str) -> None:
+    lines = path.read_bytes().split(b"\n")
+    lines[number - 1] = text.encode("utf-8") if isinstance(text, str) else text
+    path.write_bytes(b"\n".join(lines))
+
+
+def refused(folder: Path, *messages: str) -> str:
+    with pytest.raises(CommandError) as caught:
+        run(str(folder))
+    text = str(caught.value)
+    for message in messages:
+        assert message in text
+    assert "Nothing from that file was written" in text
+    return text
+
+
+def test_wrong_column_count_names_file_and_line_and_writes_nothing_of_that_file(plain_dir):
+    path = plain_dir / "title.principals.tsv"
+    replace_line(path, 12, "tt3502249\t1\tnm0920038\tactor\t\\N")
+    refused(plain_dir, "title.principals.tsv line 12: 5 columns, expected 6")
+    # The files before it are imported; nothing of the principals is.
+    assert Show.objects.count() == 7 and Person.objects.count() == 7
+    assert not Credit.objects.exists()
+
+
+def test_a_bad_line_after_many_batches_still_leaves_that_file_unwritten(plain_dir, monkeypatch):
+    monkeypatch.setattr("catalog.imdb.BATCH", 2)
+    path = plain_dir / "name.basics.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "nm7000000\tCut Short\n", encoding="utf-8")
+    refused(plain_dir, "name.basics.tsv line 9: 2 columns, expected 6")
+    assert Show.objects.count() == 7
+    assert not Person.objects.exists()
+
+
+def test_gzipped_file_cut_short_is_refused(plain_dir):
+    source = plain_dir / "title.basics.tsv"
+    whole = gzip.compress(source.read_bytes())
+    source.unlink()
+    (plain_dir / "title.basics.tsv.gz").write_bytes(whole[:-20])
+    refused(plain_dir, "title.basics.tsv.gz line ", "cannot be read")
+    assert not Show.objects.exists()
+
+
+def test_bad_encoding_names_the_line(plain_dir):
+    replace_line(plain_dir / "name.basics.tsv", 3, "nm0702572\tMaggie \xe9\t1979\t\\N\tx\t\\N".encode("latin-1"))
+    refused(plain_dir, "name.basics.tsv line 3: not UTF-8 (byte 0xe9")
+    assert not Person.objects.exists()
+
+
+def test_duplicate_ids_are_refused(plain_dir):
+    path = plain_dir / "title.basics.tsv"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "tt3502248\ttvSeries\tBosch Again\t\\N\t0\t2014\t\\N\t\\N\t\\N\n",
+        encoding="utf-8",
+    )
+    refused(plain_dir, "title.basics.tsv line 13: tt3502248 is given a second time")
+    assert not Show.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("dataset", "line", "text", "message"),
+    [
+        ("title.basics", 1, "tconst\ttitleType\ttitle\toriginal\tadult\tstart\tend\truntime\tgenres",
+         "title.basics.tsv line 1: header is"),
+        ("title.basics", 2, "x116282\tmovie\tFargo\tFargo\t0\t1996\t\\N\t98\tCrime",
+         "title.basics.tsv line 2: tconst 'x116282' is not an IMDb title id"),
+        ("title.basics", 2, "tt0116282\tmovie\tFargo\tFargo\t0\tsoon\t\\N\t98\tCrime",
+         "title.basics.tsv line 2: startYear 'soon' is not a year"),
+        ("title.principals", 2, "tt0116282\tfirst\tnm0000531\tactress\t\\N\t\\N",
+         "title.principals.tsv line 2: ordering 'first' is not a number"),
+        ("title.principals", 2, "tt0116282\t1\tnm0000531\tactress\t\\N\t[Marge",
+         "title.principals.tsv line 2: characters '[Marge' is not a JSON list of names"),
+        ("title.crew", 3, "tt2802850\t\\N\tHawley",
+         "title.crew.tsv line 3: 'Hawley' is not an IMDb name id"),
+    ],
+)  # fmt: skip
+def test_malformed_fields_are_refused_with_file_and_line(plain_dir, dataset, line, text, message):
+    replace_line(plain_dir / f"{dataset}.tsv", line, text)
+    refused(plain_dir, message)
+
+
+def test_empty_file_and_missing_folder_are_clear_errors(plain_dir, tmp_path):
+    (plain_dir / "title.crew.tsv").write_text("", encoding="utf-8")
+    refused(plain_dir, "title.crew.tsv: empty file")
+    with pytest.raises(CommandError, match="not a folder"):
+        run(str(tmp_path / "absent"))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CommandError, match="no IMDb dataset files"):
+        run(str(tmp_path / "empty"))
+
+
+def test_both_plain_and_gzipped_copies_are_refused(plain_dir):
+    with gzip.open(plain_dir / "title.crew.tsv.gz", "wb") as out:
+        out.write((plain_dir / "title.crew.tsv").read_bytes())
+    with pytest.raises(CommandError, match=r"both title\.crew\.tsv\.gz and title\.crew\.tsv"):
+        run(str(plain_dir))
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+
+def test_quiet_lines_when_not_on_a_terminal(plain_dir):
+    output = run(str(plain_dir))
+    for name in DATASETS:
+        assert any(
+            line.startswith(f"{name}.tsv: ") and " MB in " in line for line in output.splitlines()
+        )
+    assert "\r" not in output
+
+
+def test_progress_bar_on_a_terminal(plain_dir):
+    master, slave = os.openpty()
+    # A new pseudo-terminal is 0 columns wide; give it the size of a usual window.
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    try:
+        with os.fdopen(slave, "w", closefd=False) as terminal:
+            out = StringIO()
+            call_command("import_imdb", str(plain_dir), stdout=out, stderr=terminal)
+            terminal.flush()
+        drawn = b""
+        os.set_blocking(master, False)
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(master)
+        os.close(slave)
+    text = drawn.decode("utf-8", "replace")
+    for name in DATASETS:
+        assert f"\r{name}.tsv:   0%|" in text
+    assert text.endswith("\r")  # the bars are cleared when their file is done
+    assert " MB in " not in out.getvalue()
+    assert "shows: 7 created" in out.getvalue()
+
+
+def test_no_progress_at_verbosity_zero(plain_dir):
+    out = StringIO()
+    call_command("import_imdb", str(plain_dir), "-v0", stdout=out, stderr=StringIO())
+    assert out.getvalue() == ""
+    assert Show.objects.count() == 7
+
+
+# -- the importable function ----------------------------------------------------------------------
+
+
+def test_import_imdb_function_options_and_stats(plain_dir):
+    stats = import_imdb(plain_dir, options=ImdbOptions(title_types=("movie",)))
+    assert stats.created["shows"] == 1
+    assert stats.unchanged["shows"] == 0
+    assert set(Credit.objects.values_list("show__imdb_id", flat=True)) == {"tt0116282"}
+    with pytest.raises(ImportFailed, match="--limit"):
+        ImdbOptions(limit=-1)
+
+
+def test_seen_ids_tell_a_second_occurrence():
+    seen = SeenIds()
+    assert seen.add("tt0000001") and seen.add("tt9999999") and seen.add("nm99999999999")
+    assert not seen.add("tt0000001")
+    assert not seen.add("nm99999999999")
+    assert seen.add("tt0000002")
