@@ -176,24 +176,9 @@ class ArticleQuerySet(models.QuerySet):
         """Feed entries: the listing shape plus tags, which feeds carry as categories."""
         return self.for_listing().prefetch_related("tags")
 
-    def renewal_decisions(self) -> ArticleQuerySet:
-        """For each show, the published renewal or cancellation story that decides its fate on
-        the scorecard: the latest one. A scheduled story decides nothing before its time, since
-        both the rows and the subquery read ``published()``. One query, show and network joined.
-        """
-        verdicts = [Article.Kind.RENEWAL, Article.Kind.CANCELLATION]
-        latest = (
-            Article.objects.published()
-            .filter(kind__in=verdicts, main_show=models.OuterRef("main_show"))
-            .order_by("-published_at", "-pk")
-            .values("pk")[:1]
-        )
-        return (
-            self.published()
-            .filter(kind__in=verdicts, main_show__isnull=False, pk=models.Subquery(latest))
-            .select_related("main_show__network")
-            .order_by("main_show__title", "main_show__pk")
-        )
+    def for_scorecard(self) -> ArticleQuerySet:
+        """The scorecard's deciding stories: just what its rows link to and say."""
+        return self.only("id", "title", "slug", "kind", "status", "published_at", "season_number", "created_at")
 
     # What each profile page lists. Each is one filter built from subqueries, so a story that
     # qualifies twice (about a show and naming it) appears once, with no DISTINCT needed.

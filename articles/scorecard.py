@@ -1,10 +1,11 @@
 """The renewal scorecard: every show with a published renewal or cancellation story, grouped by
 platform, with its verdict, the season and the story that announced it.
 
-The latest published renewal/cancellation story about a show (its main show) is the verdict,
-unless an editor locked the show's status, which then wins: the scorecard never contradicts
-what the show page says. Built from one query (``ArticleQuerySet.renewal_decisions``);
-filtering and grouping happen here, in memory, over one row per show.
+Each show's verdict is its effective status, the one rule the show page uses too
+(``Show.objects.with_effective_status``: the latest published renewal or cancellation story
+decides, unless an editor locked the status), so the scorecard never contradicts the show page.
+Two queries (the shows, then their deciding stories); filtering and grouping happen here, in
+memory, over one row per show.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ class Verdict(models.TextChoices):
     PENDING = "pending", "Pending"
 
 
-# An editor's locked status, read as a verdict.
-LOCKED_STATUS_VERDICTS = {
+# A show's effective status (``Show.objects.with_effective_status``), read as a verdict.
+STATUS_VERDICTS = {
     Show.Status.RENEWED: Verdict.RENEWED,
     Show.Status.CANCELLED: Verdict.CANCELLED,
     Show.Status.ENDING: Verdict.ENDING,
@@ -37,16 +38,10 @@ LOCKED_STATUS_VERDICTS = {
 }
 
 
-def verdict_of(story: Article) -> Verdict:
-    """What the deciding story says about its show (or the locked status, when an editor set it)."""
-    show = story.main_show
-    if show.status_locked:
-        return LOCKED_STATUS_VERDICTS.get(show.status, Verdict.PENDING)
-    if story.kind == Article.Kind.CANCELLATION:
-        return Verdict.CANCELLED
-    if story.is_final_season:
-        return Verdict.ENDING
-    return Verdict.RENEWED
+def verdict_of(show: Show) -> Verdict:
+    """The scorecard's word for the show's effective status; anything unsettled (an editor
+    locked the show as airing, say) is pending."""
+    return STATUS_VERDICTS.get(show.effective_status, Verdict.PENDING)
 
 
 @dataclass(frozen=True)
@@ -100,15 +95,17 @@ class ScorecardFilterForm(forms.Form):
 
 def build_scorecard(data: dict | None = None) -> tuple[Scorecard, ScorecardFilterForm]:
     """The scorecard filtered by ``data`` (the request's GET parameters), and its form."""
+    shows = list(Show.objects.for_scorecard())
+    stories = Article.objects.for_scorecard().in_bulk([show.status_story_id for show in shows])
     entries = [
         Entry(
-            show=story.main_show,
-            verdict=verdict_of(story),
-            season=story.season_number,
-            announced_at=story.published_at,
-            story=story,
+            show=show,
+            verdict=verdict_of(show),
+            season=stories[show.status_story_id].season_number,
+            announced_at=stories[show.status_story_id].published_at,
+            story=stories[show.status_story_id],
         )
-        for story in Article.objects.renewal_decisions()
+        for show in shows
     ]
     platforms = sorted(
         {e.show.network.pk: e.show.network for e in entries if e.show.network}.values(),

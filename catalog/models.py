@@ -198,6 +198,17 @@ class ShowQuerySet(models.QuerySet):
             )
         )
 
+    def for_scorecard(self) -> ShowQuerySet:
+        """The renewal scorecard's rows: every show a published renewal or cancellation story
+        has decided, with its effective status (the one rule, ``with_effective_status``) and
+        its network, in one query."""
+        return (
+            self.with_effective_status()
+            .filter(status_story_id__isnull=False)
+            .select_related("network")
+            .order_by("title", "pk")
+        )
+
     def on_network(self, company: Company) -> ShowQuerySet:
         return self.filter(network=company)
 

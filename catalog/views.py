@@ -41,7 +41,7 @@ def show_meta(show: Show) -> PageMeta:
 
 
 class ShowDetailView(DetailView):
-    queryset = Show.objects.for_detail()
+    queryset = Show.objects.for_detail().with_effective_status()
     context_object_name = "show"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -132,15 +132,36 @@ def test_filters_by_platform_and_status_and_ignores_tampering():
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_scorecard_is_one_query(django_assert_num_queries, count):
+def test_scorecard_is_two_queries(django_assert_num_queries, count):
     networks = [f.company(f"Network {n}") for n in range(3)]
     for n in range(count):
         show = f.show(network=networks[n % 3])
         f.article(kind=RENEWAL, main_show=show, published_at=days_ago(n + 2))
         f.article(kind=CANCELLATION, main_show=show, published_at=days_ago(1))
 
-    with django_assert_num_queries(1):
+    # The decided shows with their effective status and network; their deciding stories.
+    with django_assert_num_queries(2):
         scorecard, form = build_scorecard({"status": "cancelled"})
         assert scorecard.shown == count
         assert [e.show.network.name for g in scorecard.groups for e in g.entries]
         assert len(form.fields["platform"].choices) == 4
+
+
+def test_scorecard_and_show_page_tell_the_same_status(client):
+    prime = f.company("Prime Video")
+    renewed = f.show("Ballard", network=prime, status=Show.Status.AIRING)
+    cancelled = f.show("The Wheel of Time", network=prime, status=Show.Status.RENEWED)
+    locked = f.show("Bosch: Legacy", network=prime, status=Show.Status.ENDED, status_locked=True)
+    f.article("Ballard renewed", kind=RENEWAL, main_show=renewed, season_number=2, published_at=days_ago(3))
+    f.article("Wheel of Time cancelled", kind=CANCELLATION, main_show=cancelled, published_at=days_ago(2))
+    f.article("Bosch: Legacy renewed", kind=RENEWAL, main_show=locked, published_at=days_ago(1))
+
+    scorecard = client.get("/renewals/").content.decode()
+    expected = {renewed: "Renewed", cancelled: "Cancelled", locked: "Ended"}
+    for show, label in expected.items():
+        page = client.get(show.get_absolute_url()).content.decode()
+        assert f"<dt>Status</dt><dd>{label} " in page, show
+    assert [e.verdict for g in build_scorecard()[0].groups for e in g.entries] == [
+        Verdict.RENEWED, Verdict.ENDING, Verdict.CANCELLED  # by title
+    ]
+    assert scorecard.count("verdict--") >= 3
