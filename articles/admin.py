@@ -23,6 +23,7 @@ from django.utils.html import format_html, format_html_join
 from catalog.admin import JoinedAutocompleteInline, related_count
 
 from . import services
+from .desk import DeskAdminMixin
 from .linking import link_article
 from .models import Article, Author, Byline, Mention, Suggestion
 
@@ -131,7 +132,7 @@ def how_found(mention: Mention) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(DeskAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = (
         "title",

@@ -787,8 +787,7 @@ class _StoryWriter:
         return Article.objects.filter(import_key=record.import_key).first()
 
     def _save(self, article: Article, record: StoryRecord) -> None:
-        if article.pk is not None:
-            article.version += 1
+        # Article.save() raises the version of a stored story (optimistic locking).
         try:
             article.full_clean(exclude=["hero_image"])
         except ValidationError as error:

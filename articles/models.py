@@ -71,14 +71,17 @@ class TaggedArticle(TaggedItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
-        """What the public may see: status published and publish time passed."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see: published (or scheduled) and publish time passed.
+
+        A scheduled story needs nothing to happen at its time: the moment it is read after
+        ``published_at`` it is live, whichever of the two statuses it was saved with.
+        """
+        return self.filter(status__in=Article.LIVE_STATUSES, published_at__lte=timezone.now())
 
     def scheduled(self) -> ArticleQuerySet:
         """Published or scheduled stories whose time has not come yet."""
         return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            published_at__gt=timezone.now(),
+            status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now()
         )
 
     def drafts(self) -> ArticleQuerySet:
@@ -218,6 +221,9 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
+    # Statuses that go public by themselves once ``published_at`` has passed.
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
+
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in the story's address.")
     dek = models.CharField(
@@ -284,7 +290,15 @@ class Article(models.Model):
         default=list, blank=True, editable=False, help_text="Automatic tags an editor removed."
     )
     linked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    went_live_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the go-live work (log entry, cache purge) was done; empty until then.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every save; an edit based on an older one is refused."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -309,6 +323,10 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and archive stories"),
+            ("edit_any_article", "Can edit any story, whoever wrote it"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -345,6 +363,11 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = unique_slug(self, self.title)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Every whole save of a stored story is a new version: an edit begun on an older
+            # one is refused (optimistic locking in the admin), never silently overwritten.
+            # Partial saves (linking writing body_html) leave the editor's text alone.
+            self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -362,7 +385,7 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return (
-            self.status == self.Status.PUBLISHED
+            self.status in self.LIVE_STATUSES
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )

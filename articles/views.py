@@ -61,9 +61,13 @@ class HomeView(TemplateView):
 
 
 class ArticleListView(ListView):
-    queryset = Article.objects.published().for_listing()
     paginate_by = 20
     context_object_name = "articles"
+
+    def get_queryset(self):
+        # Per request, not a class attribute: published() compares with the time of the
+        # query, and a class-level queryset would freeze that time at import.
+        return Article.objects.published().for_listing()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

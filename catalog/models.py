@@ -350,7 +350,10 @@ class SeasonQuerySet(models.QuerySet):
         published and whose publish time has passed."""
         return self.filter(
             Q(announced_by__isnull=True)
-            | Q(announced_by__status="published", announced_by__published_at__lte=timezone.now())
+            | Q(
+                announced_by__status__in=["published", "scheduled"],
+                announced_by__published_at__lte=timezone.now(),
+            )
         )
 
 

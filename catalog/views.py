@@ -41,8 +41,12 @@ def show_meta(show: Show) -> PageMeta:
 
 
 class ShowDetailView(DetailView):
-    queryset = Show.objects.for_detail().with_effective_status()
     context_object_name = "show"
+
+    def get_queryset(self):
+        # Per request: for_detail() hides seasons announced by stories not yet public, as of
+        # now; a class-level queryset would freeze "now" at import.
+        return Show.objects.for_detail().with_effective_status()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         show: Show = self.object

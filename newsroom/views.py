@@ -20,7 +20,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     meta = PageMeta(
         title="Page not found",
         description="The address may be mistyped, or the page may have moved.",
-        path=request.path,
+        path="",  # no canonical: the asked-for address may name something not yet public
     )
     body = loader.render_to_string("404.html", {"meta": meta}, request=request)
     return HttpResponseNotFound(body)

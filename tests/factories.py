@@ -158,3 +158,14 @@ def editor(username: str = "editor", password: str = "a long passphrase"):  # no
     user = get_user_model().objects.create_user(username, password=password, is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="articles"))
     return user
+
+
+def staff_user(username: str, *groups: str, **fields):
+    """A staff account in the named role groups (Writer, Editor, Catalog editor)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password="pw", is_staff=True, **fields)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    if len(groups) != user.groups.count():
+        raise ValueError(f"unknown role among {groups}")
+    return user

@@ -237,10 +237,10 @@ def test_body_is_sanitized(admin_client):
     assert "<b>there</b>" in body
 
 
-def test_publishing_needs_a_publish_time(admin_client):
-    response = admin_client.post(url(Article, "add"), story_post(status="published"))
+def test_scheduling_needs_a_publish_time(admin_client):
+    response = admin_client.post(url(Article, "add"), story_post(_transition="schedule"))
     assert response.status_code == 200
-    assert "needs a publish time" in str(response.context["adminform"].form.errors)
+    assert "Set the publish time" in str(response.context["adminform"].form.errors)
     assert not Article.objects.exists()
 
 

@@ -3,7 +3,6 @@ keyboard, and an editor publishing a renewal that links itself to the catalog.""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from tests import factories as f
 
@@ -91,11 +90,11 @@ def test_editor_publishes_a_renewal_and_readers_see_the_linked_cast(page, live_s
         "detective, and Maggie Q, who leads the spinoff Ballard, is not part of it.</p>",
     )
     page.select_option("#id_kind", "renewal")
-    page.select_option("#id_status", "published")
-    now = timezone.localtime(timezone.now() - timezone.timedelta(minutes=1))
-    page.fill("#id_published_at_0", now.strftime("%Y-%m-%d"))
-    page.fill("#id_published_at_1", now.strftime("%H:%M:%S"))
-    page.locator('input[name="_save"]').click()
+    page.locator('input[name="_continue"]').click()
+    page.wait_for_url("**/change/")
+    assert page.locator(".errornote").count() == 0, page.content()
+    # The desk's workflow: publishing is a button on the saved story.
+    page.get_by_role("button", name="Publish now", exact=True).click()
     page.wait_for_load_state()
     assert page.locator(".errornote").count() == 0, page.content()
 

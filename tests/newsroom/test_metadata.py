@@ -242,4 +242,4 @@ def test_404_is_described_and_noindex(client, world):
     assert page.response.status_code == 404
     assert page.meta("robots") == ["noindex"]
     assert page.words("//title") == "Page not found — The Desk"
-    assert page.find('//link[@rel="canonical"]/@href') == [SITE + "/shows/not-a-show/"]
+    assert page.find('//link[@rel="canonical"]/@href') == []  # the address may name a secret
