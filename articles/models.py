@@ -18,6 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from catalog.models import Company, Credit, Person, Show
+from catalog.tags import CaseInsensitiveTaggableManager
 from newsroom.text import unique_slug
 
 
@@ -29,6 +30,12 @@ class Author(models.Model):
     bio = models.TextField(blank=True)
     photo = models.ImageField(upload_to="authors/%Y/", blank=True)
     photo_alt = models.CharField(max_length=255, blank=True)
+    photo_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the photo for pages, made when it is saved (newsroom.images).",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -65,14 +72,17 @@ class TaggedArticle(TaggedItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
-        """What the public may see: status published and publish time passed."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see: published (or scheduled) and publish time passed.
+
+        A scheduled story needs nothing to happen at its time: the moment it is read after
+        ``published_at`` it is live, whichever of the two statuses it was saved with.
+        """
+        return self.filter(status__in=Article.LIVE_STATUSES, published_at__lte=timezone.now())
 
     def scheduled(self) -> ArticleQuerySet:
         """Published or scheduled stories whose time has not come yet."""
         return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            published_at__gt=timezone.now(),
+            status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now()
         )
 
     def drafts(self) -> ArticleQuerySet:
@@ -166,6 +176,35 @@ class ArticleQuerySet(models.QuerySet):
             | Q(source=company)
         )
 
+    def for_feed(self) -> ArticleQuerySet:
+        """Feed entries: the listing shape plus tags, which feeds carry as categories."""
+        return self.for_listing().prefetch_related("tags")
+
+    def for_scorecard(self) -> ArticleQuerySet:
+        """The scorecard's deciding stories: just what its rows link to and say."""
+        return self.only("id", "title", "slug", "kind", "status", "published_at", "season_number", "created_at")
+
+    # What each profile page lists. Each is one filter built from subqueries, so a story that
+    # qualifies twice (about a show and naming it) appears once, with no DISTINCT needed.
+
+    def about_show(self, show: Show) -> ArticleQuerySet:
+        """Stories about a show (its main show) or naming it in the text."""
+        named = Mention.objects.active().filter(show=show).values("article_id")
+        return self.filter(Q(main_show=show) | Q(pk__in=named))
+
+    def about_person(self, person: Person) -> ArticleQuerySet:
+        """Stories naming a person, or about a show the person is credited on."""
+        named = Mention.objects.active().filter(person=person).values("article_id")
+        credited_shows = Credit.objects.filter(person=person).values("show_id")
+        return self.filter(Q(pk__in=named) | Q(main_show__in=credited_shows))
+
+    def about_company(self, company: Company) -> ArticleQuerySet:
+        """Stories naming a company, or about a show it airs (network) or makes (studio)."""
+        named = Mention.objects.active().filter(company=company).values("article_id")
+        its_shows = Show.objects.filter(Q(network=company) | Q(studios=company)).values("pk")
+        return self.filter(Q(pk__in=named) | Q(main_show__in=its_shows))
+
+
 
 class Article(models.Model):
     class Kind(models.TextChoices):
@@ -182,6 +221,9 @@ class Article(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
+
+    # Statuses that go public by themselves once ``published_at`` has passed.
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in the story's address.")
@@ -211,6 +253,12 @@ class Article(models.Model):
     )
     source_url = models.URLField(max_length=500, blank=True)
     hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_image_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the hero image for pages, made when it is saved (newsroom.images).",
+    )
     hero_alt = models.CharField(
         max_length=300, blank=True, help_text="What the image shows, for readers who can't see it."
     )
@@ -238,12 +286,22 @@ class Article(models.Model):
         editable=False,
         help_text="Identity in an imported archive (WXR post id or guid).",
     )
-    tags = TaggableManager(through=TaggedArticle, blank=True)
+    tags = TaggableManager(
+        through=TaggedArticle, blank=True, manager=CaseInsensitiveTaggableManager
+    )
     removed_tags = models.JSONField(
         default=list, blank=True, editable=False, help_text="Automatic tags an editor removed."
     )
     linked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    went_live_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the go-live work (log entry, cache purge) was done; empty until then.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every save; an edit based on an older one is refused."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -268,6 +326,10 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and archive stories"),
+            ("edit_any_article", "Can edit any story, whoever wrote it"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -294,6 +356,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["kind", "status", "-published_at"]),
             models.Index(fields=["main_show", "status", "-published_at"]),
+            # The newest save is the pages' Last-Modified (newsroom.caching): an index read.
+            models.Index(fields=["updated_at"], name="article_updated_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -302,6 +366,11 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = unique_slug(self, self.title)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Every whole save of a stored story is a new version: an edit begun on an older
+            # one is refused (optimistic locking in the admin), never silently overwritten.
+            # Partial saves (linking writing body_html) leave the editor's text alone.
+            self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -319,7 +388,7 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return (
-            self.status == self.Status.PUBLISHED
+            self.status in self.LIVE_STATUSES
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )

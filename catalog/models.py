@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from newsroom.text import unique_slug
+
+from .tags import CaseInsensitiveTaggableManager
 
 imdb_title_id = RegexValidator(r"^tt\d{7,}$", "An IMDb title id looks like tt1234567.")
 imdb_name_id = RegexValidator(r"^nm\d{7,}$", "An IMDb name id looks like nm1234567.")
@@ -150,17 +152,63 @@ class ShowQuerySet(models.QuerySet):
         A season announced by a story that is not public yet stays hidden, so a scheduled
         renewal changes nothing anyone can see before its time.
         """
-        now = timezone.now()
-        public_seasons = Season.objects.filter(
-            Q(announced_by__isnull=True)
-            | Q(announced_by__status="published", announced_by__published_at__lte=now)
-        ).order_by("number")
+        public_seasons = Season.objects.visible().order_by("number")
         return self.select_related("network", "spinoff_of").prefetch_related(
             models.Prefetch("studios", queryset=Company.objects.order_by("name")),
             models.Prefetch("seasons", queryset=public_seasons),
             "tags",
             models.Prefetch("spinoffs", queryset=Show.objects.order_by("year_start", "title")),
             models.Prefetch("credits", queryset=Credit.objects.with_people().in_billing_order()),
+        )
+
+    def with_effective_status(self) -> ShowQuerySet:
+        """Annotate ``effective_status``: what the public is told about the show today.
+
+        The latest *published* renewal or cancellation story about the show (its main show;
+        publish time passed) decides: renewed (or ending, when it announced the final season)
+        or cancelled. A story scheduled for later decides nothing until its time comes,
+        because this is computed when the page is read, not when the story is saved. With no
+        such story, or when an editor locked the status, the stored ``status`` stands.
+        ``status_story_id`` is the deciding story, for a "per …" link.
+        """
+        from articles.models import Article
+
+        latest = (
+            Article.objects.published()
+            .filter(
+                main_show=OuterRef("pk"),
+                kind__in=[Article.Kind.RENEWAL, Article.Kind.CANCELLATION],
+            )
+            .order_by("-published_at", "-pk")
+        )
+        return self.annotate(
+            status_story_kind=Subquery(latest.values("kind")[:1]),
+            status_story_final=Subquery(latest.values("is_final_season")[:1]),
+            status_story_id=Subquery(latest.values("pk")[:1]),
+        ).annotate(
+            effective_status=Case(
+                When(status_locked=True, then=F("status")),
+                When(
+                    status_story_kind="renewal",
+                    status_story_final=True,
+                    then=Value(Show.Status.ENDING.value),
+                ),
+                When(status_story_kind="renewal", then=Value(Show.Status.RENEWED.value)),
+                When(status_story_kind="cancellation", then=Value(Show.Status.CANCELLED.value)),
+                default=F("status"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def for_scorecard(self) -> ShowQuerySet:
+        """The renewal scorecard's rows: every show a published renewal or cancellation story
+        has decided, with its effective status (the one rule, ``with_effective_status``) and
+        its network, in one query."""
+        return (
+            self.with_effective_status()
+            .filter(status_story_id__isnull=False)
+            .select_related("network")
+            .order_by("title", "pk")
         )
 
     def on_network(self, company: Company) -> ShowQuerySet:
@@ -237,8 +285,19 @@ class Show(KeyedModel):
         max_length=20, null=True, blank=True, unique=True, validators=[wikidata_id]
     )
     poster = models.ImageField(upload_to="posters/%Y/", blank=True)
+    poster_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the poster for pages, made when it is saved (newsroom.images).",
+    )
     poster_alt = models.CharField(max_length=255, blank=True)
-    tags = TaggableManager(through=TaggedShow, blank=True, help_text="Genres and franchises.")
+    tags = TaggableManager(
+        through=TaggedShow,
+        blank=True,
+        manager=CaseInsensitiveTaggableManager,
+        help_text="Genres and franchises.",
+    )
 
     objects = ShowQuerySet.as_manager()
 
@@ -285,6 +344,25 @@ class Show(KeyedModel):
     def name(self) -> str:
         return self.title
 
+    @property
+    def effective_status_label(self) -> str:
+        """The label of ``effective_status`` when annotated (``with_effective_status()``)."""
+        value = getattr(self, "effective_status", self.status) or ""
+        return Show.Status(value).label
+
+
+class SeasonQuerySet(models.QuerySet):
+    def visible(self) -> SeasonQuerySet:
+        """Seasons the public may see: known to the catalog, or announced by a story that is
+        published and whose publish time has passed."""
+        return self.filter(
+            Q(announced_by__isnull=True)
+            | Q(
+                announced_by__status__in=["published", "scheduled"],
+                announced_by__published_at__lte=timezone.now(),
+            )
+        )
+
 
 class Season(models.Model):
     class Status(models.TextChoices):
@@ -308,6 +386,8 @@ class Season(models.Model):
         related_name="announced_seasons",
         help_text="The renewal story that announced this season; hidden until it is published.",
     )
+
+    objects = SeasonQuerySet.as_manager()
 
     class Meta:
         ordering = ["show", "number"]
@@ -355,6 +435,12 @@ class Person(KeyedModel):
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     death_year = models.PositiveSmallIntegerField(null=True, blank=True)
     headshot = models.ImageField(upload_to="people/%Y/", blank=True)
+    headshot_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the headshot for pages, made when it is saved (newsroom.images).",
+    )
     headshot_alt = models.CharField(max_length=255, blank=True)
     imdb_id = models.CharField(
         "IMDb id", max_length=16, null=True, blank=True, unique=True, validators=[imdb_name_id]

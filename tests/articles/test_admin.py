@@ -46,12 +46,13 @@ def desk(admin_user) -> dict:
         main_show=show,
         source=deadline,
         tags=["renewals"],
+        body="<p>Ballard, starring Maggie Q, returns to Prime Video.</p>",
     )
     draft = f.article("Ballard season two, what we know", status=Article.Status.DRAFT)
     links = [
-        f.mention(story, show, position=0),
-        f.mention(story, lead, position=40, character="Renée Ballard"),
-        f.mention(story, streamer, position=80),
+        f.mention(story, show, position=3),
+        f.mention(story, lead, position=22, character="Renée Ballard"),
+        f.mention(story, streamer, position=43),
     ]
     f.suggestion(story, person_name="Kendall Sherwood", role="showrunner", show=show)
     Group.objects.create(name="Editors")
@@ -236,10 +237,10 @@ def test_body_is_sanitized(admin_client):
     assert "<b>there</b>" in body
 
 
-def test_publishing_needs_a_publish_time(admin_client):
-    response = admin_client.post(url(Article, "add"), story_post(status="published"))
+def test_scheduling_needs_a_publish_time(admin_client):
+    response = admin_client.post(url(Article, "add"), story_post(_transition="schedule"))
     assert response.status_code == 200
-    assert "needs a publish time" in str(response.context["adminform"].form.errors)
+    assert "Set the publish time" in str(response.context["adminform"].form.errors)
     assert not Article.objects.exists()
 
 
@@ -255,6 +256,7 @@ def test_change_page_lists_links_and_an_editor_can_exclude_one(admin_client, des
     data = story_post(
         title=story.title,
         slug=story.slug,
+        body=story.body,
         kind=story.kind,
         tags="renewals",
         status="published",
