@@ -299,6 +299,33 @@ def bench_backend(backend: str, data: Path, rows: int, work: Path, pg: Postgres 
     return result
 
 
+def report(r: dict, rows: int) -> None:
+    """Print one database's figures as a Markdown table, then the import's own summaries."""
+    print(f"\n{rows:,} rows in the files; the import wrote {r['written']:,} rows")
+    print("| database | run | seconds | rows/s | CPU s: client + server | peak memory | vs ceiling |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    ceiling = r["ceiling"][0]
+    lines = [
+        ("ceiling: the file rows into an empty bare table", r["ceiling"]),
+        ("ceiling: the rows the import wrote, into empty tables of the same schema",
+         r["same_schema"]),
+        ("import_imdb, first run", r["first"]),
+        ("import_imdb, re-run (nothing changed)", r["again"]),
+    ]  # fmt: skip
+    for label, (seconds, cpu, server, memory) in lines:
+        print(
+            f"| {r['backend']} | {label} | {seconds:,.1f} | {rows / seconds:,.0f} | "
+            f"{cpu:,.1f} + {server:,.1f} | {memory} MB | {ceiling / seconds:.0%} |"
+        )
+    first_cpu, again_cpu = sum(r["first"][1:3]), sum(r["again"][1:3])
+    print(
+        f"| {r['backend']} | re-run speed-up | {r['first'][0] / r['again'][0]:.1f}x | | "
+        f"{first_cpu / again_cpu:.1f}x | | |"
+    )
+    print(f"\n{r['backend']}, first run:\n{r['first_output']}")
+    print(f"{r['backend']}, re-run:\n{r['again_output']}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -334,39 +361,12 @@ def main() -> None:
                     continue
             print(f"{backend}: running …", flush=True)
             results.append(bench_backend(backend, data, rows, work, pg))
+            report(results[-1], rows)
     finally:
         if pg:
             pg.stop()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-
-    print()
-    if results:
-        print(f"{rows:,} rows in the files; the import wrote {results[0]['written']:,} rows")
-    print("| database | run | seconds | rows/s | CPU s: client + server | peak memory | vs ceiling |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for r in results:
-        ceiling = r["ceiling"][0]
-        lines = [
-            ("ceiling: the file rows into an empty bare table", r["ceiling"]),
-            ("ceiling: the rows the import wrote, into empty tables of the same schema",
-             r["same_schema"]),
-            ("import_imdb, first run", r["first"]),
-            ("import_imdb, re-run (nothing changed)", r["again"]),
-        ]  # fmt: skip
-        for label, (seconds, cpu, server, memory) in lines:
-            print(
-                f"| {r['backend']} | {label} | {seconds:,.1f} | {rows / seconds:,.0f} | "
-                f"{cpu:,.1f} + {server:,.1f} | {memory} MB | {ceiling / seconds:.0%} |"
-            )
-        first_cpu, again_cpu = sum(r["first"][1:3]), sum(r["again"][1:3])
-        print(
-            f"| {r['backend']} | re-run speed-up | {r['first'][0] / r['again'][0]:.1f}x | | "
-            f"{first_cpu / again_cpu:.1f}x | | |"
-        )
-    for r in results:
-        print(f"\n{r['backend']}, first run:\n{r['first_output']}")
-        print(f"{r['backend']}, re-run:\n{r['again_output']}")
 
 
 if __name__ == "__main__":

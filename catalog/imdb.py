@@ -718,10 +718,9 @@ class _ImdbWriter:
     def write_credits(self, batch: list[CreditRow], *, update_order: bool) -> None:
         """Upsert credits on (show, person, role, character).
 
-        The batch's stored credits are read with their shows' and people's IMDb ids, so
-        rows already in the catalog are recognised without looking their people up: a
-        re-run of an unchanged file makes two queries per batch. People are looked up only
-        for the credits that are new.
+        The batch's stored credits are read with their people's IMDb ids (by primary key),
+        so rows already in the catalog are recognised without looking people up by IMDb id;
+        that lookup is made only for the credits that are new.
 
         ``update_order`` is false for title.crew, which has no billing order of its own: it
         only adds directors and writers that title.principals did not give.
@@ -747,15 +746,21 @@ class _ImdbWriter:
         if not wanted:
             return
         # title.crew only gives directors and writers: only those need reading back.
-        roles = "" if update_order else f"c.role IN ('{Credit.Role.DIRECTOR}', '{Credit.Role.WRITER}') AND "
+        roles = "" if update_order else f"role IN ('{Credit.Role.DIRECTOR}', '{Credit.Role.WRITER}') AND "
+        stored = self.select_in(
+            f"SELECT id, show_id, person_id, role, {q('character')}, {q('order')} "
+            f"FROM {self.credit_table} WHERE {roles}show_id",
+            set(show_ids.values()),
+        )
+        # Two plain index lookups rather than one join: with a join, PostgreSQL may plan a
+        # scan of every person for each batch.
+        person_imdb = dict(
+            self.select_in(f"SELECT id, imdb_id FROM {self.person_table} WHERE id", {r[2] for r in stored})
+        )
+        show_imdb = {pk: tconst for tconst, pk in show_ids.items()}
         existing = {
-            (tconst, nconst, role, character): (pk, order)
-            for pk, tconst, nconst, role, character, order in self.select_in(
-                f"SELECT c.id, s.imdb_id, p.imdb_id, c.role, c.{q('character')}, c.{q('order')} "
-                f"FROM {self.credit_table} c JOIN {self.show_table} s ON s.id = c.show_id "
-                f"JOIN {self.person_table} p ON p.id = c.person_id WHERE {roles}c.show_id",
-                set(show_ids.values()),
-            )
+            (show_imdb[show_id], person_imdb.get(person_id), role, character): (pk, order)
+            for pk, show_id, person_id, role, character, order in stored
         }
         missing, changed = [], []
         for identity, order in wanted.items():

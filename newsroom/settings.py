@@ -62,10 +62,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 answers; sees the Cache-Control set just below it.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.caching.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsroom.caching.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -129,6 +133,18 @@ else:
             "LOCATION": "newsroom",
         }
     }
+
+# HTTP caching of public pages (newsroom/caching.py): how long a browser or CDN may keep an
+# anonymous page, and how long it may serve it stale while refetching.
+# Rendered anonymous pages kept in the cache (newsroom/caching.py), in seconds; 0 turns it
+# off. On by default only with Redis, the cache every app server shares.
+NEWSROOM_PAGE_CACHE_SECONDS = int(
+    os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0")
+)
+NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("NEWSROOM_CACHE_MAX_AGE", "60"))
+NEWSROOM_CACHE_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("NEWSROOM_CACHE_STALE_WHILE_REVALIDATE", "300")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
