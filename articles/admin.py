@@ -11,7 +11,6 @@ just wrote.
 
 from __future__ import annotations
 
-import nh3
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -21,23 +20,25 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from catalog.admin import JoinedAutocompleteInline, related_count
+from newsroom.revisions import RevisionAdmin
+from newsroom.uploads import RequiredAltTextFormMixin, SafeImageUploadsAdminMixin
 
 from . import services
 from .desk import DeskAdminMixin
 from .linking import link_article
 from .models import Article, Author, Byline, Mention, Suggestion
+from .richtext import RichTextBodyFormMixin
 
 
 def _should_link(article: Article) -> bool:
     return article.status in (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
 
 
-class ArticleAdminForm(forms.ModelForm):
-    """Keeps the body safe to render and the publish time consistent with the status."""
+class ArticleAdminForm(RichTextBodyFormMixin, RequiredAltTextFormMixin, forms.ModelForm):
+    """Keeps the body safe to render (``articles.richtext``), the hero image described, and
+    the publish time consistent with the status."""
 
-    def clean_body(self) -> str:
-        # The page renders the body as HTML: whatever is pasted in, only safe markup stays.
-        return nh3.clean(self.cleaned_data.get("body") or "")
+    alt_text_for = {"hero_image": "hero_alt"}
 
     def clean(self):
         cleaned = super().clean()
@@ -132,7 +133,7 @@ def how_found(mention: Mention) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(DeskAdminMixin, SafeImageUploadsAdminMixin, RevisionAdmin):
     form = ArticleAdminForm
     list_display = (
         "title",
@@ -291,7 +292,7 @@ class ArticleAdmin(DeskAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SafeImageUploadsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "user", "story_count")
     list_select_related = ("user",)
     ordering = ("name",)

@@ -18,6 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from catalog.models import Company, Credit, Person, Show
+from catalog.tags import CaseInsensitiveTaggableManager
 from newsroom.text import unique_slug
 
 
@@ -29,6 +30,12 @@ class Author(models.Model):
     bio = models.TextField(blank=True)
     photo = models.ImageField(upload_to="authors/%Y/", blank=True)
     photo_alt = models.CharField(max_length=255, blank=True)
+    photo_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the photo for pages, made when it is saved (newsroom.images).",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -176,6 +183,35 @@ class ArticleQuerySet(models.QuerySet):
             | Q(source=company)
         )
 
+    def for_feed(self) -> ArticleQuerySet:
+        """Feed entries: the listing shape plus tags, which feeds carry as categories."""
+        return self.for_listing().prefetch_related("tags")
+
+    def for_scorecard(self) -> ArticleQuerySet:
+        """The scorecard's deciding stories: just what its rows link to and say."""
+        return self.only("id", "title", "slug", "kind", "status", "published_at", "season_number", "created_at")
+
+    # What each profile page lists. Each is one filter built from subqueries, so a story that
+    # qualifies twice (about a show and naming it) appears once, with no DISTINCT needed.
+
+    def about_show(self, show: Show) -> ArticleQuerySet:
+        """Stories about a show (its main show) or naming it in the text."""
+        named = Mention.objects.active().filter(show=show).values("article_id")
+        return self.filter(Q(main_show=show) | Q(pk__in=named))
+
+    def about_person(self, person: Person) -> ArticleQuerySet:
+        """Stories naming a person, or about a show the person is credited on."""
+        named = Mention.objects.active().filter(person=person).values("article_id")
+        credited_shows = Credit.objects.filter(person=person).values("show_id")
+        return self.filter(Q(pk__in=named) | Q(main_show__in=credited_shows))
+
+    def about_company(self, company: Company) -> ArticleQuerySet:
+        """Stories naming a company, or about a show it airs (network) or makes (studio)."""
+        named = Mention.objects.active().filter(company=company).values("article_id")
+        its_shows = Show.objects.filter(Q(network=company) | Q(studios=company)).values("pk")
+        return self.filter(Q(pk__in=named) | Q(main_show__in=its_shows))
+
+
 
 class Article(models.Model):
     class Kind(models.TextChoices):
@@ -224,6 +260,12 @@ class Article(models.Model):
     )
     source_url = models.URLField(max_length=500, blank=True)
     hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_image_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the hero image for pages, made when it is saved (newsroom.images).",
+    )
     hero_alt = models.CharField(
         max_length=300, blank=True, help_text="What the image shows, for readers who can't see it."
     )
@@ -251,7 +293,9 @@ class Article(models.Model):
         editable=False,
         help_text="Identity in an imported archive (WXR post id or guid).",
     )
-    tags = TaggableManager(through=TaggedArticle, blank=True)
+    tags = TaggableManager(
+        through=TaggedArticle, blank=True, manager=CaseInsensitiveTaggableManager
+    )
     removed_tags = models.JSONField(
         default=list, blank=True, editable=False, help_text="Automatic tags an editor removed."
     )
@@ -319,6 +363,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["kind", "status", "-published_at"]),
             models.Index(fields=["main_show", "status", "-published_at"]),
+            # The newest save is the pages' Last-Modified (newsroom.caching): an index read.
+            models.Index(fields=["updated_at"], name="article_updated_at_idx"),
         ]
 
     def __str__(self) -> str:

@@ -9,16 +9,21 @@ a hundred rows costs the same handful of queries as a page of three.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from taggit.models import Tag
 
+from newsroom.revisions import RevisionAdmin
 from newsroom.text import unique_slug
+from newsroom.uploads import SafeImageUploadsAdminMixin
 
-from .models import Company, Credit, Person, Season, Show
+from .models import Company, Credit, Person, Season, Show, TaggedShow
+from .tags import find_tag, tag_merge
 
 ALIAS_MAX_LENGTH = 200
 
@@ -243,7 +248,7 @@ class PersonCreditInline(JoinedAutocompleteInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(RevisionAdmin):
     form = KeyedAdminForm
     list_display = ("name", "kind", "show_count", "website", "key")
     list_filter = ("kind",)
@@ -264,7 +269,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Show)
-class ShowAdmin(admin.ModelAdmin):
+class ShowAdmin(SafeImageUploadsAdminMixin, RevisionAdmin):
     form = KeyedAdminForm
     list_display = (
         "title",
@@ -310,7 +315,7 @@ class ShowAdmin(admin.ModelAdmin):
 
 
 @admin.register(Season)
-class SeasonAdmin(admin.ModelAdmin):
+class SeasonAdmin(RevisionAdmin):
     list_display = ("show", "number", "premiere_date", "episode_count", "status", "is_final")
     list_filter = ("status", "is_final")
     list_select_related = ("show",)
@@ -321,7 +326,7 @@ class SeasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SafeImageUploadsAdminMixin, RevisionAdmin):
     form = KeyedAdminForm
     list_display = ("name", "birth_year", "credit_count", "imdb_id", "key")
     list_filter = (
@@ -349,7 +354,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(RevisionAdmin):
     list_display = ("person", "show", "role", "character", "order")
     list_filter = ("role",)
     list_select_related = ("person", "show")
@@ -357,3 +362,105 @@ class CreditAdmin(admin.ModelAdmin):
     autocomplete_fields = ("person", "show")
     ordering = ("show__title", "role", "order")
     show_full_result_count = False
+
+
+# Tags ----------------------------------------------------------------------------------------
+
+
+class TagAdminForm(forms.ModelForm):
+    """The tag form refuses a name another tag already has in any case."""
+
+    class Meta:
+        model = Tag
+        fields = ("name", "slug")
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        same = find_tag(name)
+        if same is not None and same.pk != self.instance.pk:
+            raise ValidationError(
+                "The tag “%(other)s” already exists (tags ignore case): use it, or merge.",
+                code="tag_exists",
+                params={"other": same.name},
+            )
+        return name
+
+
+class TagMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Tag.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Keep this tag",
+        help_text="Every story and show carrying the other selected tags moves to it.",
+    )
+
+    def __init__(self, *args, tags: QuerySet[Tag], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = tags
+
+
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Tags shared by stories and shows; duplicates are merged with an action."""
+
+    form = TagAdminForm
+    list_display = ("name", "slug", "story_count", "show_count")
+    ordering = ("name",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = ("merge_tags",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tag]:
+        from articles.models import TaggedArticle
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _story_count=related_count(TaggedArticle, "tag"),
+                _show_count=related_count(TaggedShow, "tag"),
+            )
+        )
+
+    @admin.display(description="stories", ordering="_story_count")
+    def story_count(self, obj: Tag) -> int:
+        return obj._story_count
+
+    @admin.display(description="shows", ordering="_show_count")
+    def show_count(self, obj: Tag) -> int:
+        return obj._show_count
+
+    @admin.action(description="Merge the selected tags into one", permissions=("change",))
+    def merge_tags(self, request: HttpRequest, queryset: QuerySet[Tag]):
+        """Ask which of the selected tags to keep, then fold the others into it (tag_merge)."""
+        tags = queryset.order_by("name")
+        if tags.count() < 2:
+            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            return None
+        form = TagMergeForm(request.POST if "apply" in request.POST else None, tags=tags)
+        if form.is_valid():
+            result = tag_merge(tags=list(tags), into=form.cleaned_data["into"])
+            self.message_user(
+                request,
+                f"Merged {', '.join(result.merged)} into {result.into.name} "
+                f"({result.rows_moved} stories and shows moved).",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/taggit/tag/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Merge tags",
+                "form": form,
+                "tags": tags,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -1,13 +1,30 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from newsroom.throttle import ThrottledAdminAuthenticationForm
+
+from . import sitemaps, views
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "The desk"
+# Password guessing on the admin login is throttled (newsroom/throttle.py).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": sitemaps.SECTIONS},
+        name="sitemap_section",
+    ),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("", include("catalog.urls")),
     path("", include("articles.urls")),
 ]

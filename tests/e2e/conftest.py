@@ -71,3 +71,10 @@ def live_server(django_db_setup, live_server):
     never closed (a ResourceWarning, an error under our pytest settings).
     """
     return live_server
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """axe is injected as an inline script, which the site's Content-Security-Policy refuses:
+    the default context bypasses CSP. Tests of the policy itself open a context without."""
+    return {**browser_context_args, "bypass_csp": True}
