@@ -33,12 +33,11 @@ How a cached page is purged
     rendering began (which also covers a read replica lagging by less than that).
 
 Headers for a CDN in front
-    A stored page carries an ``ETag`` (a revalidation is answered 304 from the cache) and
-    ``Cache-Control: public, max-age=0, s-maxage=PAGE_CDN_SECONDS``: browsers revalidate,
-    shared caches keep it briefly.
+    A stored page carries an ``ETag`` (a revalidation is answered 304 from the cache); the
+    outer ``newsroom.caching.CacheHeadersMiddleware`` and ``ConditionalGetMiddleware`` add
+    ``Cache-Control`` and answer conditional requests, for stored and fresh pages alike.
 
-Settings: ``PAGE_CACHE_ENABLED``, ``PAGE_CACHE_SECONDS``, ``PAGE_CACHE_SAFETY_SECONDS``,
-``PAGE_CDN_SECONDS``.
+Settings: ``PAGE_CACHE_ENABLED``, ``PAGE_CACHE_SECONDS``, ``PAGE_CACHE_SAFETY_SECONDS``.
 """
 
 from __future__ import annotations
@@ -56,7 +55,7 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger(__name__)
@@ -296,12 +295,6 @@ def depends_on(request: HttpRequest, *things: models.Model | str) -> None:
 
 def enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_ENABLED", False)
-
-
-def cdn_seconds() -> int:
-    """How long a shared cache in front (a CDN) may keep a public page: short, because only
-    the page cache here is purged when a page changes."""
-    return int(getattr(settings, "PAGE_CDN_SECONDS", 60))
 
 
 def page_cache_seconds() -> int:
@@ -551,9 +544,6 @@ class PageCacheMiddleware:
         started = time.time()
         response = self.get_response(request)
         if storable(request, response):
-            if not response.has_header("Cache-Control"):
-                # Browsers revalidate (a 304 on the ETag); a CDN may keep it a short while.
-                patch_cache_control(response, public=True, max_age=0, s_maxage=cdn_seconds())
             self.store(key, request, response, started)
         response[HEADER] = "miss"
         return response

@@ -267,8 +267,11 @@ if REDIS_URL:
 # precisely, so they live ten minutes.
 PAGE_CACHE_ENABLED = env_bool("NEWSROOM_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
-PAGE_CDN_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CDN_SECONDS", "60"))
 PAGE_CACHE_SAFETY_SECONDS = float(os.environ.get("NEWSROOM_PAGE_CACHE_SAFETY_SECONDS", "2"))
+# One full-page cache at a time: with this precise one on, the coarse one in
+# newsroom/caching.py (emptied by any change, two queries per hit) stays off.
+if PAGE_CACHE_ENABLED:
+    NEWSROOM_PAGE_CACHE_SECONDS = 0
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
     "newsroom.routers.ReplicaReadsMiddleware",
