@@ -5,8 +5,8 @@ knows only the show, its lead and one co-star it must suggest the rest of the cr
     python bench/seed_acceptance.py [PATH]
 
 PATH defaults to ``$NEWSROOM_SEED``, else the shared seed story
-(``shared/seed/ballard-renewal.txt`` beside the checkout or one folder further up). The story is not part of the project: when it is absent the
-script says so and exits with status 2. Everything runs in a throwaway SQLite database, so the
+(``shared/seed/ballard-renewal.txt`` beside the checkout or one folder further up). The story
+is not part of the project: when it is absent the script says so and exits with status 2. Everything runs in a throwaway SQLite database, so the
 development database is never touched. Exit status 0 means both checks passed.
 """
 
