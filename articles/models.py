@@ -70,6 +70,11 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+# The story page's cast & crew panel shows at most this many credits of its main show, and
+# links to the show's page for the rest.
+STORY_PANEL_CREDITS = 40
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """What the public may see: published (or scheduled) and publish time passed.
@@ -113,14 +118,16 @@ class ArticleQuerySet(models.QuerySet):
 
         Bylines, tags, the active mentions with their person, show or company, and the main
         show's cast and crew with their people (``main_show.panel_credits``): a fixed number
-        of queries however long the credits or the mentions are.
+        of queries however long the credits or the mentions are. The panel is the top of the
+        billing (one more than ``STORY_PANEL_CREDITS``, to tell whether there are more): a
+        series with hundreds of credits must not make each of its stories load them all.
         """
         mentions = (
             Mention.objects.active()
             .select_related("person", "show", "company")
             .order_by(models.F("position").asc(nulls_last=True), "id")
         )
-        credits = Credit.objects.with_people().in_billing_order()
+        credits = Credit.objects.with_people().in_billing_order()[: STORY_PANEL_CREDITS + 1]
         return (
             self._with_bylines()
             .select_related("main_show__network")

@@ -27,7 +27,7 @@ from newsroom.caching import content_changed_at
 from newsroom.seo import PageMeta, latest_feeds, profile_feeds
 from newsroom.structured_data import jsonld_script
 
-from .models import Article, Author
+from .models import STORY_PANEL_CREDITS, Article, Author
 from .scorecard import build_scorecard
 from .structured_data import article_data, author_data, website_data
 
@@ -116,6 +116,8 @@ class ArticleDetailView(DetailView):
         article: Article = self.object
         mentions = article.active_mentions
         credits = article.main_show.panel_credits if article.main_show_id else []
+        more_credits = len(credits) > STORY_PANEL_CREDITS
+        credits = credits[:STORY_PANEL_CREDITS]
         credited = {c.person_id for c in credits}
         also_named = [m for m in mentions if m.person_id and m.person_id not in credited]
         return super().get_context_data(
@@ -123,6 +125,7 @@ class ArticleDetailView(DetailView):
             tags=list(article.tags.all()),
             cast=cast_of(credits),
             crew=crew_by_role(credits),
+            more_credits=more_credits,
             also_named=also_named,
             is_preview=not article.is_published,
             structured_data=jsonld_script(article_data(article, mentions=mentions)),

@@ -47,6 +47,7 @@ from django.db import IntegrityError, connection, models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsroom.cache import purge_all as purge_all_pages
 from newsroom.importing import (
     ImportFailed,
     ImportStats,
@@ -874,6 +875,7 @@ def _import_file(dataset: str, path: Path, options: ImdbOptions, progress: Progr
             # and the gazetteers must see them.
             if stats.changed:
                 bump_catalog_version()
+                purge_all_pages()  # bulk writes send no signals
     except IntegrityError as error:
         raise ImportFailed(f"{path.name} near line {reader.line_number}: the database refused a row: {error}") from error
     finally:

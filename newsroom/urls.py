@@ -29,6 +29,11 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.BENCH_CEILING_VIEW:
+    from newsroom.views import ceiling
+
+    urlpatterns.insert(0, path("_bench/ceiling/", ceiling, name="bench_ceiling"))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

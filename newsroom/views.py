@@ -1,13 +1,16 @@
 """Site-wide pages: friendly error pages and search."""
 
+import sys
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseServerError
 from django.middleware.csp import get_nonce
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
 from django.views.generic import TemplateView
@@ -34,7 +37,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
     body = loader.render_to_string(
         "500.html", {"site_name": settings.SITE_NAME, "csp_nonce": str(nonce) if nonce else ""}
     )
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        # The database is unreachable (restarting, failing over): a temporary condition. 503
+        # with Retry-After tells a CDN to keep serving its stale copy and a crawler to retry.
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "10"
+        add_never_cache_headers(response)
+        return response
     return HttpResponseServerError(body)
+
+
+def ceiling(request: HttpRequest) -> HttpResponse:
+    """A constant, tiny page through the whole middleware stack: the fastest any Django page
+    can be served on a machine, which ``bench/load.sh`` compares every page with. Routed only
+    when ``BENCH_CEILING_VIEW`` is on (never in production)."""
+    return HttpResponse(b"ok\n", content_type="text/plain")
 
 
 @method_decorator(condition(last_modified_func=content_changed_at), name="dispatch")
