@@ -17,6 +17,8 @@ process (the admin, an import, another app server) has changed the catalog.
 
 from __future__ import annotations
 
+import itertools
+import re
 import threading
 from array import array
 from collections.abc import Iterable, Iterator
@@ -73,113 +75,170 @@ def name_variants(tokens: list[str], kind: int) -> list[list[str]]:
     return unique
 
 
+_WORD_RE = re.compile(r"\w")
+CODE_WIDTH = 3  # characters per word in the automaton's keys
+_UNKNOWN = "\x00" * CODE_WIDTH  # a word no name contains
+_MAX_CODE = 1 << 21
+
+
+def _word_code(n: int) -> str:
+    """Word number ``n`` as three characters of 7 bits each.
+
+    pyahocorasick finds a node's child by a linear scan of its children, so a node with
+    hundreds of thousands of children (the root, one per distinct first word) would make
+    every step of matching and building slow as the catalog grows. Spelling each word as
+    three small "digits" caps every node at 128 children, whatever the catalog's size. Each
+    digit position has its own range of characters, so a match can only start on a word.
+    """
+    return chr(0x100 + (n >> 14)) + chr(0x180 + ((n >> 7) & 127)) + chr(0x200 + (n & 127))
+
+
 class Gazetteer:
-    """Names → entity references, matched over a story's words."""
+    """Names → entity references, matched over a story's words.
+
+    Each distinct word (folded, lowercased) gets a code of its own (``_word_code``), so a
+    name is a short string of word codes and its whole-word matches are the only matches.
+    Names are added in batches: a batch is joined into one text, tokenized and coded
+    by a few calls into C, which is what keeps a million-name build in seconds.
+    """
 
     MAX_WORDS = 40
+    BATCH = 20_000
 
     def __init__(self, version: object = None) -> None:
         self.version = version
-        self.vocab: dict[str, int] = {}
+        self.vocab: dict[str, str] = {}
         self.names = 0
-        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS, ahocorasick.KEY_SEQUENCE)
+        self._next_code = 1
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS, ahocorasick.KEY_STRING)
         self._key_len = array("B")
         self._key_head = array("l")
         self._entry_ref = array("q")
         self._entry_next = array("l")
-        self._entry_surface = array("L")
         self._pending_surfaces: list[str] = []
-        self._surface_len = 0
         self._surfaces = ""
-        self._ready = False
+        self._batch_refs: list[int] = []
+        self._batch_texts: list[str] = []
 
     # -- building --------------------------------------------------------------------------
     def add(self, kind: int, pk: int, name: str) -> None:
-        """Add one name (or alias) of an entity, with its variants."""
-        tokens = name_tokens(name or "")
-        if not any(t[0].isalnum() for t in tokens) or len(tokens) > self.MAX_WORDS:
+        """Queue one name (or alias) of an entity, with its variants; ``finish()`` (or a full
+        batch) adds them."""
+        if not name:
             return
+        text = name if name.isascii() else fold(compose(name))
+        if "\n" in text:
+            text = text.replace("\n", " ")
+        if not text[0].isalnum() and not _WORD_RE.search(text):
+            return  # punctuation only: never a name
+        ref = (pk << 2) | kind
         self.names += 1
-        ref = make_ref(kind, pk)
-        for variant in name_variants(tokens, kind):
-            self._add_variant(ref, variant)
-
-    def _add_variant(self, ref: int, tokens: list[str]) -> None:
-        vocab = self.vocab
-        key_ids = []
-        for t in tokens:
-            low = t.lower()
-            wid = vocab.get(low)
-            if wid is None:
-                wid = vocab[low] = len(vocab) + 1
-            key_ids.append(wid)
-        key_tuple = tuple(key_ids)
-        surface = " ".join(tokens)
-        key = self._automaton.get(key_tuple, -1)
-        if key < 0:
-            key = len(self._key_len)
-            self._automaton.add_word(key_tuple, key)
-            self._key_len.append(len(key_tuple))
-            self._key_head.append(-1)
+        if "." in text or ":" in text or text[:4].lower() == "the ":
+            for variant in name_variants(TOKEN_RE.findall(text), kind):
+                self._batch_refs.append(ref)
+                self._batch_texts.append(" ".join(variant))
         else:
-            entry = self._key_head[key]
-            while entry >= 0:
-                if self._entry_ref[entry] == ref and self._surface_of_pending(entry) == surface:
-                    return
-                entry = self._entry_next[entry]
-        entry = len(self._entry_ref)
-        self._entry_ref.append(ref)
-        self._entry_next.append(self._key_head[key])
-        self._entry_surface.append(len(self._pending_surfaces))
-        self._pending_surfaces.append(surface)
-        self._key_head[key] = entry
+            self._batch_refs.append(ref)
+            self._batch_texts.append(text)
+        if len(self._batch_texts) >= self.BATCH:
+            self._flush()
 
-    def _surface_of_pending(self, entry: int) -> str:
-        return self._pending_surfaces[self._entry_surface[entry]]
+    def _code(self, word: str) -> str:
+        if self._next_code >= _MAX_CODE:
+            raise ValueError("More distinct words in the catalog than the gazetteer can code.")
+        code = self.vocab[word] = _word_code(self._next_code)
+        self._next_code += 1
+        return code
+
+    def _flush(self) -> None:
+        texts, refs = self._batch_texts, self._batch_refs
+        if not texts:
+            return
+        words = TOKEN_RE.findall("\n".join(texts).lower())
+        vocab = self.vocab
+        new = set(words).difference(vocab)
+        new.discard("\n")
+        first = self._next_code
+        self._next_code += len(new)
+        if self._next_code >= _MAX_CODE:
+            raise ValueError("More distinct words in the catalog than the gazetteer can code.")
+        vocab.update(zip(new, map(_word_code, range(first, self._next_code)), strict=True))
+        vocab["\n"] = "\n"
+        keys = "".join(map(vocab.__getitem__, words)).split("\n")
+        del vocab["\n"]
+        if len(keys) != len(texts):  # a name whose lowercase form tokenizes differently
+            keys = ["".join(vocab.get(w) or self._code(w) for w in TOKEN_RE.findall(t.lower()))
+                    for t in texts]
+        get, add_word = self._automaton.get, self._automaton.add_word
+        key_len, key_head = self._key_len, self._key_head
+        entry_ref, entry_next = self._entry_ref, self._entry_next
+        surfaces = self._pending_surfaces  # one per entry, same index
+        limit = self.MAX_WORDS * CODE_WIDTH
+        for key_text, ref, text in zip(keys, refs, texts, strict=True):
+            if not key_text or len(key_text) > limit:
+                continue
+            key = get(key_text, -1)
+            if key < 0:
+                key = len(key_len)
+                add_word(key_text, key)
+                key_len.append(len(key_text) // CODE_WIDTH)
+                key_head.append(-1)
+            else:
+                entry = key_head[key]
+                while entry >= 0:
+                    if entry_ref[entry] == ref and surfaces[entry] == text:
+                        break
+                    entry = entry_next[entry]
+                if entry >= 0:
+                    continue
+            entry_next.append(key_head[key])
+            key_head[key] = len(entry_ref)
+            entry_ref.append(ref)
+            surfaces.append(text)
+        self._batch_texts, self._batch_refs = [], []
 
     def finish(self) -> Gazetteer:
-        """Freeze: build the automaton's failure links and pack the surfaces into one string."""
-        offsets = array("L")
-        pos = 0
-        for s in self._pending_surfaces:
-            offsets.append(pos)
-            pos += len(s) + 1
-        offsets.append(pos)
+        """Freeze: add the last batch, build the automaton's failure links and pack the
+        surfaces into one string."""
+        self._flush()
+        lengths = map((1).__add__, map(len, self._pending_surfaces))
+        offsets = array("L", itertools.accumulate(lengths, initial=0))
         self._surfaces = "\x00".join(self._pending_surfaces) + "\x00"
         self._pending_surfaces = []
         self._surface_offsets = offsets
         if len(self._key_len):
             self._automaton.make_automaton()
-        self._ready = True
         return self
 
     # -- matching --------------------------------------------------------------------------
-    def word_id(self, low: str) -> int:
-        return self.vocab.get(low, 0)
+    def code(self, low: str) -> str:
+        """The word's code, or a code no name contains."""
+        return self.vocab.get(low, _UNKNOWN)
 
-    def matches(self, ids: tuple[int, ...]) -> Iterator[tuple[int, int, int]]:
-        """(first word, last word + 1, key) of every name found in a sequence of word ids."""
+    def matches(self, codes: str) -> Iterator[tuple[int, int, int]]:
+        """(first word, last word + 1, key) of every name found in a story's coded words."""
         if not len(self._key_len):
             return
         key_len = self._key_len
-        for end, key in self._automaton.iter(ids):
-            yield end - key_len[key] + 1, end + 1, key
+        for end, key in self._automaton.iter(codes):
+            last = end // CODE_WIDTH
+            yield last - key_len[key] + 1, last + 1, key
 
-    def entries(self, key: int) -> Iterator[tuple[int, str]]:
-        """(entity reference, surface) for every entity that has this name."""
+    def entries(self, key: int) -> Iterator[tuple[int, list[str]]]:
+        """(entity reference, the name's words as the catalog writes them) for every entity
+        that has this name."""
         entry = self._key_head[key]
         while entry >= 0:
-            index = self._entry_surface[entry]
-            start, end = self._surface_offsets[index], self._surface_offsets[index + 1] - 1
-            yield self._entry_ref[entry], self._surfaces[start:end]
+            start, end = self._surface_offsets[entry], self._surface_offsets[entry + 1] - 1
+            yield self._entry_ref[entry], TOKEN_RE.findall(self._surfaces[start:end])
             entry = self._entry_next[entry]
 
     def lookup(self, name: str) -> list[int]:
         """References of the entities carrying exactly this name (any case), for callers."""
-        ids = tuple(self.vocab.get(t.lower(), 0) for t in name_tokens(name))
-        if not ids or 0 in ids or not len(self._key_len):
+        codes = "".join(self.code(t.lower()) for t in name_tokens(name))
+        if not codes or _UNKNOWN in codes or not len(self._key_len):
             return []
-        key = self._automaton.get(ids, -1)
+        key = self._automaton.get(codes, -1)
         return [] if key < 0 else sorted({ref for ref, _ in self.entries(key)})
 
     def stats(self) -> dict[str, int]:

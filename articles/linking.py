@@ -251,7 +251,7 @@ def _link_span(doc: Doc, spans: list[Span]) -> Span | None:
 @transaction.atomic
 def link_article(article: Article, *, gazetteer: Gazetteer | None = None) -> LinkResult:
     """Compute the story's whole linking result, then replace the stored one with it."""
-    article = Article.objects.select_for_update().select_related("main_show").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("main_show").get(pk=article.pk)
     analysis = analyse_article(article, gazetteer)
     doc = analysis.doc
     result = LinkResult(article_id=article.pk)

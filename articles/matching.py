@@ -32,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .gazetteer import COMPANY, PERSON, SHOW, Gazetteer, ref_kind, ref_pk
+from .gazetteer import COMPANY, PERSON, SHOW, Gazetteer, make_ref, ref_kind, ref_pk
 from .prose import CALENDAR_WORDS, SMALL_WORDS, Doc, Token
 
 # -- what the resolver needs to know about catalog entries ------------------------------------
@@ -180,6 +180,8 @@ FUNCTION_WORDS = SMALL_WORDS | frozenset(
 NOT_NAME_WORDS = FUNCTION_WORDS | CALENDAR_WORDS | frozenset(
     ["season", "seasons", "series", "episode", "episodes", "part", "chapter", "volume", "studios", "studio", "entertainment", "television", "tv", "network", "networks", "media", "pictures", "productions", "production", "films", "film", "group", "inc", "llc", "ltd", "company", "co", "corp", "commission", "department", "university", "academy", "awards", "award", "festival", "news", "channel", "plus", "originals", "original", "head", "chief", "executive", "officer", "president", "vice", "chairman", "chair", "director", "producer", "showrunner", "creator", "star", "stars", "cast", "crew", "global", "national", "international", "american", "british", "united", "states", "north", "south", "east", "west", "new", "old", "top", "best", "emmy", "emmys", "oscar", "oscars", "golden", "globe", "globes", "guild"]
 )
+RANK_OR_FUNCTION_WORDS = RANK_WORDS | FUNCTION_WORDS
+RANK_OR_NOT_NAME_WORDS = RANK_WORDS | NOT_NAME_WORDS
 
 _VERB_CUE_RE = re.compile(
     r"(?:'s?)?\s*(?:(?:has|have|had|is|are|was|were|will|would|also|officially|reportedly|"
@@ -216,6 +218,17 @@ _PERSON_CUE_WORDS = frozenset(
 _YEAR_RE = re.compile(r"^(?:18|19|20)\d\d$")
 
 
+@dataclass(slots=True)
+class _Evidence:
+    people: set[int]
+    shows: set[int]  # the main show included
+    companies: set[int]  # the source included
+    shows_of_people: set[int]  # shows the confident people are credited on
+    people_of_shows: set[int]  # people credited on the confident shows
+    parents: set[int]  # shows the confident shows spin off from
+    platforms: set[int]  # networks and studios of the confident shows
+
+
 # -- the resolver -----------------------------------------------------------------------------
 
 
@@ -237,20 +250,22 @@ class Resolver:
         self.runs = [(m.start(), m.end()) for m in NAME_RUN_RE.finditer(doc.folded)]
         self._run_by_end = {e: s for s, e in self.runs}
         self._informative_caps: frozenset[str] | None = None
+        self._strong_cache: tuple[set[int], set[int], set[int]] | None = None
+        self._evidence_cache: _Evidence | None = None
 
     # 1. gazetteer hits ------------------------------------------------------------------
     def find_hits(self) -> list[Span]:
         tokens = self.tokens
-        word_id = self.gaz.word_id
-        ids = tuple(0 if t.text == "\n" else word_id(t.low) for t in tokens)
+        code = self.gaz.code
+        codes = "".join([code(t.low) for t in tokens])  # "\n" codes to no word
         by_range: dict[tuple[int, int], Span] = {}
-        for s, e, key in self.gaz.matches(ids):
+        for s, e, key in self.gaz.matches(codes):
             start, end = tokens[s].start, tokens[e - 1].end
             if not self._boundary_ok(start, end):
                 continue
             window = tokens[s:e]
             for ref, surface in self.gaz.entries(key):
-                verdict = _case_verdict(window, surface.split(" "))
+                verdict = _case_verdict(window, surface)
                 if verdict is None:
                     continue
                 span = by_range.get((s, e))
@@ -335,7 +350,7 @@ class Resolver:
         words = folded[start:end].split()
         rank = ""
         offset = start
-        while len(words) > 1 and words[0].rstrip(".").lower() in RANK_WORDS | FUNCTION_WORDS:
+        while len(words) > 1 and words[0].rstrip(".").lower() in RANK_OR_FUNCTION_WORDS:
             if words[0].rstrip(".").lower() in RANK_WORDS:
                 rank = (rank + " " + words[0]).strip()
             offset = folded.index(words[1], offset + len(words[0]))
@@ -494,8 +509,6 @@ class Resolver:
     # 6. load what the catalog knows about every candidate ---------------------------------
     def load(self) -> None:
         refs = {r for sp in self.spans for r in sp.refs}
-        from .gazetteer import make_ref
-
         if self.context.main_show:
             refs.add(make_ref(SHOW, self.context.main_show))
         if self.context.source:
@@ -516,6 +529,7 @@ class Resolver:
         for sp in self.live_spans():
             if len(sp.refs) == 1:
                 sp.ref = sp.refs[0]
+        self._forget()
         for _ in range(3):
             changed = False
             for sp in self.live_spans():
@@ -528,29 +542,51 @@ class Resolver:
                     sp.ref = winners[0]
                     sp.ambiguous = False
                     changed = True
+                    self._forget()
                 else:
                     sp.ambiguous = True
             if not changed:
                 break
 
-    def _resolved(self, kind: int, *, strong_only: bool = False) -> set[int]:
-        return {
-            ref_pk(sp.ref)
-            for sp in self.spans
-            if sp.ref is not None and not sp.suppressed and ref_kind(sp.ref) == kind
-            and (sp.strong or sp.accepted or not strong_only)
-        }
+    def _strong_sets(self) -> tuple[set[int], set[int], set[int]]:
+        """People, shows and companies resolved with confidence so far (strong or
+        accepted), computed once until a span changes (``_forget``)."""
+        if self._strong_cache is None:
+            sets: tuple[set[int], set[int], set[int]] = (set(), set(), set())
+            for sp in self.spans:
+                if sp.ref is not None and not sp.suppressed and (sp.strong or sp.accepted):
+                    sets[sp.ref & 3].add(sp.ref >> 2)
+            self._strong_cache = sets
+        return self._strong_cache
+
+    def _forget(self) -> None:
+        self._strong_cache = None
+        self._evidence_cache = None
+
+    def _evidence(self) -> _Evidence:
+        """What the confident names say, as sets a candidate is tested against in O(1):
+        computed once until a span changes, so scoring stays linear in the candidates."""
+        if self._evidence_cache is None:
+            people, shows, companies = self._strong_sets()
+            shows = shows | {self.main_show} if self.main_show else set(shows)
+            companies = companies | {self.context.source} if self.context.source else set(companies)
+            related = [e for e in (self.entities.get(_show_ref(pk)) for pk in shows) if e]
+            self._evidence_cache = _Evidence(
+                people=people,
+                shows=shows,
+                companies=companies,
+                shows_of_people={s for p, s in self.credits if p in people},
+                people_of_shows={p for p, s in self.credits if s in shows},
+                parents={e.spinoff_of for e in related if e.spinoff_of},
+                platforms={e.network for e in related if e.network}
+                | {c for e in related for c in e.studios},
+            )
+        return self._evidence_cache
 
     def _score(self, sp: Span, ref: int) -> int:
         ent = self.entities[ref]
         kind = ent.kind
-        people = self._resolved(PERSON, strong_only=True)
-        shows = self._resolved(SHOW, strong_only=True)
-        companies = self._resolved(COMPANY, strong_only=True)
-        if self.main_show:
-            shows = shows | {self.main_show}
-        if self.context.source:
-            companies = companies | {self.context.source}
+        ev = self._evidence()
         score = 0
         before = {t.low for t in self.tokens[max(0, sp.s - 4) : sp.s]}
         if kind == SHOW:
@@ -562,14 +598,11 @@ class Resolver:
                 and (ref_pk(sp.owner.ref), ent.pk) in self.credits
             ):
                 score += 4
-            if any((p, ent.pk) in self.credits for p in people):
+            if ent.pk in ev.shows_of_people:
                 score += 3
-            if (ent.network and ent.network in companies) or companies.intersection(ent.studios):
+            if (ent.network and ent.network in ev.companies) or ev.companies.intersection(ent.studios):
                 score += 2
-            if (ent.spinoff_of and ent.spinoff_of in shows) or any(
-                self.entities.get(_show_ref(s)) and self.entities[_show_ref(s)].spinoff_of == ent.pk
-                for s in shows
-            ):
+            if (ent.spinoff_of and ent.spinoff_of in ev.shows) or ent.pk in ev.parents:
                 score += 2
             if before & _FILM_WORDS and ent.show_kind == "film":
                 score += 2
@@ -581,16 +614,14 @@ class Resolver:
             if sp.structural == "known_for":
                 score += 1
         elif kind == PERSON:
-            if any((ent.pk, s) in self.credits for s in shows):
+            if ent.pk in ev.people_of_shows:
                 score += 3
             if before & _PERSON_CUE_WORDS or sp.structural in ("head", "actor"):
                 score += 1
         else:
             if ent.pk == self.context.source:
                 score += 3
-            main = self.entities.get(_show_ref(self.main_show)) if self.main_show else None
-            related = [self.entities.get(_show_ref(s)) for s in shows]
-            if any(e and (e.network == ent.pk or ent.pk in e.studios) for e in [main, *related]):
+            if ent.pk in ev.platforms:
                 score += 3
         return score
 
@@ -605,6 +636,7 @@ class Resolver:
 
     # 8. weak hits need evidence ---------------------------------------------------------
     def accept(self) -> None:
+        self._forget()
         for _ in range(3):
             changed = False
             strong_refs = {sp.ref for sp in self.live_spans() if sp.ref is not None and sp.strong}
@@ -614,6 +646,7 @@ class Resolver:
                 if sp.strong or sp.ref in strong_refs or self._corroborated(sp):
                     sp.accepted = True
                     changed = True
+                    self._forget()
             if not changed:
                 break
 
@@ -623,22 +656,17 @@ class Resolver:
             return True
         if self._proper_elsewhere(sp):
             return True
-        people = self._resolved(PERSON, strong_only=True)
-        shows = self._resolved(SHOW, strong_only=True)
-        companies = self._resolved(COMPANY, strong_only=True)
+        _people, shows, companies = self._strong_sets()
+        ev = self._evidence()
         if ent.kind == SHOW:
-            if ent.pk == self.main_show:
-                return True
-            if any((p, ent.pk) in self.credits for p in people):
+            if ent.pk == self.main_show or ent.pk in ev.shows_of_people:
                 return True
             if (ent.network and ent.network in companies) or companies.intersection(ent.studios):
                 return True
             return bool(ent.spinoff_of and ent.spinoff_of in shows)
         if ent.kind == PERSON:
-            targets = shows | ({self.main_show} if self.main_show else set())
-            return sp.words > 1 and any((ent.pk, s) in self.credits for s in targets)
-        related = [self.entities.get(_show_ref(s)) for s in shows | {self.main_show}]
-        return any(e and (e.network == ent.pk or ent.pk in e.studios) for e in related)
+            return sp.words > 1 and ent.pk in ev.people_of_shows
+        return ent.pk in ev.platforms
 
     def _proper_elsewhere(self, sp: Span) -> bool:
         """The story itself treats the words as a proper name: each is capitalised somewhere
@@ -723,10 +751,11 @@ class Resolver:
         for offset, pk, surname in full:
             by_surname[surname].append((offset, pk))
         longest = max(len(k) for k in by_surname)
+        first_words = {k[0] for k in by_surname}  # surnames are capitalised (``_surnames``)
         i = 0
         while i < len(tokens):
             t = tokens[i]
-            if not t.is_word or covered[i] or not t.text[:1].isupper():
+            if covered[i] or t.text not in first_words or not t.is_word:
                 i += 1
                 continue
             hit = None
@@ -799,7 +828,7 @@ class Resolver:
                 tail = self.doc.folded[end:e].split()
                 extra = [
                     w for w in head + tail
-                    if w.rstrip(".").lower() not in RANK_WORDS | NOT_NAME_WORDS
+                    if w.rstrip(".").lower() not in RANK_OR_NOT_NAME_WORDS
                 ]
                 return not extra
         return True
@@ -919,14 +948,10 @@ def _surnames(words: list[str]) -> list[tuple[str, ...]]:
 
 
 def _show_ref(pk: int | None) -> int:
-    from .gazetteer import make_ref
-
     return make_ref(SHOW, pk or 0)
 
 
 def _person_ref(pk: int) -> int:
-    from .gazetteer import make_ref
-
     return make_ref(PERSON, pk)
 
 

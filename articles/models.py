@@ -30,6 +30,12 @@ class Author(models.Model):
     bio = models.TextField(blank=True)
     photo = models.ImageField(upload_to="authors/%Y/", blank=True)
     photo_alt = models.CharField(max_length=255, blank=True)
+    photo_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the photo for pages, made when it is saved (newsroom.images).",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -64,16 +70,24 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+# The story page's cast & crew panel shows at most this many credits of its main show, and
+# links to the show's page for the rest.
+STORY_PANEL_CREDITS = 40
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
-        """What the public may see: status published and publish time passed."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see: published (or scheduled) and publish time passed.
+
+        A scheduled story needs nothing to happen at its time: the moment it is read after
+        ``published_at`` it is live, whichever of the two statuses it was saved with.
+        """
+        return self.filter(status__in=Article.LIVE_STATUSES, published_at__lte=timezone.now())
 
     def scheduled(self) -> ArticleQuerySet:
         """Published or scheduled stories whose time has not come yet."""
         return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            published_at__gt=timezone.now(),
+            status__in=Article.LIVE_STATUSES, published_at__gt=timezone.now()
         )
 
     def drafts(self) -> ArticleQuerySet:
@@ -104,14 +118,16 @@ class ArticleQuerySet(models.QuerySet):
 
         Bylines, tags, the active mentions with their person, show or company, and the main
         show's cast and crew with their people (``main_show.panel_credits``): a fixed number
-        of queries however long the credits or the mentions are.
+        of queries however long the credits or the mentions are. The panel is the top of the
+        billing (one more than ``STORY_PANEL_CREDITS``, to tell whether there are more): a
+        series with hundreds of credits must not make each of its stories load them all.
         """
         mentions = (
             Mention.objects.active()
             .select_related("person", "show", "company")
             .order_by(models.F("position").asc(nulls_last=True), "id")
         )
-        credits = Credit.objects.with_people().in_billing_order()
+        credits = Credit.objects.with_people().in_billing_order()[: STORY_PANEL_CREDITS + 1]
         return (
             self._with_bylines()
             .select_related("main_show__network")
@@ -167,6 +183,35 @@ class ArticleQuerySet(models.QuerySet):
             | Q(source=company)
         )
 
+    def for_feed(self) -> ArticleQuerySet:
+        """Feed entries: the listing shape plus tags, which feeds carry as categories."""
+        return self.for_listing().prefetch_related("tags")
+
+    def for_scorecard(self) -> ArticleQuerySet:
+        """The scorecard's deciding stories: just what its rows link to and say."""
+        return self.only("id", "title", "slug", "kind", "status", "published_at", "season_number", "created_at")
+
+    # What each profile page lists. Each is one filter built from subqueries, so a story that
+    # qualifies twice (about a show and naming it) appears once, with no DISTINCT needed.
+
+    def about_show(self, show: Show) -> ArticleQuerySet:
+        """Stories about a show (its main show) or naming it in the text."""
+        named = Mention.objects.active().filter(show=show).values("article_id")
+        return self.filter(Q(main_show=show) | Q(pk__in=named))
+
+    def about_person(self, person: Person) -> ArticleQuerySet:
+        """Stories naming a person, or about a show the person is credited on."""
+        named = Mention.objects.active().filter(person=person).values("article_id")
+        credited_shows = Credit.objects.filter(person=person).values("show_id")
+        return self.filter(Q(pk__in=named) | Q(main_show__in=credited_shows))
+
+    def about_company(self, company: Company) -> ArticleQuerySet:
+        """Stories naming a company, or about a show it airs (network) or makes (studio)."""
+        named = Mention.objects.active().filter(company=company).values("article_id")
+        its_shows = Show.objects.filter(Q(network=company) | Q(studios=company)).values("pk")
+        return self.filter(Q(pk__in=named) | Q(main_show__in=its_shows))
+
+
 
 class Article(models.Model):
     class Kind(models.TextChoices):
@@ -183,6 +228,9 @@ class Article(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
+
+    # Statuses that go public by themselves once ``published_at`` has passed.
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in the story's address.")
@@ -212,6 +260,12 @@ class Article(models.Model):
     )
     source_url = models.URLField(max_length=500, blank=True)
     hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_image_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the hero image for pages, made when it is saved (newsroom.images).",
+    )
     hero_alt = models.CharField(
         max_length=300, blank=True, help_text="What the image shows, for readers who can't see it."
     )
@@ -309,6 +363,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["kind", "status", "-published_at"]),
             models.Index(fields=["main_show", "status", "-published_at"]),
+            # The newest save is the pages' Last-Modified (newsroom.caching): an index read.
+            models.Index(fields=["updated_at"], name="article_updated_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -339,7 +395,7 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return (
-            self.status == self.Status.PUBLISHED
+            self.status in self.LIVE_STATUSES
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )

@@ -320,15 +320,26 @@ def _tokenize(doc: Doc) -> None:
         if seg.name in ("title", "dek") and is_title_case(tokens, seg.start, seg.end)
     ]
     title_case_ranges += [(s, e) for s, e in doc.headings if is_title_case(tokens, s, e)]
+    # one pass: tokens, sentences, segments and Title Case ranges are all in text order
     seen_sentence = -1
+    starts = doc._sentence_starts
+    sentence = 0
+    ends = [seg.end for seg in doc.segments]
+    segment = 0
+    title_case_ranges.sort()
     for tok in tokens:
-        seg = doc.segment_of(tok.start)
-        tok.segment = ("title", "dek", "body").index(seg.name)
-        tok.sentence = doc.sentence_index(tok.start)
-        if tok.is_word and tok.sentence != seen_sentence:
+        start = tok.start
+        while segment < 2 and start > ends[segment]:
+            segment += 1
+        tok.segment = segment
+        while sentence + 1 < len(starts) and starts[sentence + 1] <= start:
+            sentence += 1
+        tok.sentence = sentence
+        if sentence != seen_sentence and (tok.text[0].isalnum() or tok.text[0] == "_"):
             tok.initial = True
-            seen_sentence = tok.sentence
-        tok.title_case = any(s <= tok.start < e for s, e in title_case_ranges)
+            seen_sentence = sentence
+        if title_case_ranges:
+            tok.title_case = any(s <= start < e for s, e in title_case_ranges)
 
 
 def is_title_case(tokens: list[Token], start: int, end: int) -> bool:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.structured_data import company_ref, person_ref, show_ref
@@ -81,3 +82,23 @@ def author_data(author) -> dict[str, Any]:
             "worksFor": publisher(),
         }
     )
+
+
+def website_data() -> dict[str, Any]:
+    """The home page's ``WebSite``, with the site search as a ``SearchAction`` so search
+    engines can offer it from their results."""
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": absolute_url("/"),
+        "publisher": publisher(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": absolute_url(reverse("search")) + "?q={search_term_string}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from catalog.models import Credit
 
 from .gazetteer import PERSON, SHOW, ref_kind, ref_pk
-from .matching import NAME_RUN_RE, NOT_NAME_WORDS, RANK_WORDS, Analysis, Span
+from .matching import (
+    NAME_RUN_RE,
+    RANK_OR_NOT_NAME_WORDS,
+    RANK_WORDS,
+    Analysis,
+    Span,
+)
 
 Role = Credit.Role
 
@@ -195,7 +201,7 @@ class _Reader:
         caps = [w for w in words if w[:1].isupper()]
         if len(caps) < 2 or len(words) > 5:
             return False
-        if any(w.rstrip(".,").lower() in NOT_NAME_WORDS | RANK_WORDS for w in caps):
+        if any(w.rstrip(".,").lower() in RANK_OR_NOT_NAME_WORDS for w in caps):
             return False
         return not all(w.isupper() and len(w) > 1 for w in caps)
 
@@ -305,13 +311,78 @@ def _strip_rank(name: str) -> str:
     return " ".join(words)
 
 
+# Words without which a cue cannot match: a cheap substring test skips the regular
+# expression over a story that has none of them (most cues, in most stories).
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    "produc": ("produc",),
+    "creat": ("created by",),
+    "written": ("written by",),
+    "directed": ("directed by",),
+    "showrun": ("showrun by",),
+    "based": ("based on", "adapted from", "inspired by"),
+    "starring": ("starring",),
+    "stars": (" stars",),
+    "cast": ("cast",),
+    "from": ("from ",),
+    "serv": ("serv",),
+    "joined": ("joined", "boarded"),
+    "star": ("star",),
+    "round": ("round",),
+    "role": ("producer", "showrunner", "creator", "writer", "director"),
+}
+
+
+def _needles(cue: re.Pattern[str]) -> tuple[str, ...]:
+    pattern = cue.pattern
+    if _ROLE_NOUN in pattern:
+        return _NEEDLES["role"]
+    for word, needles in (
+        ("rounds? out", _NEEDLES["round"]),
+        ("joined|boarded", _NEEDLES["joined"]),
+        ("serving|serve", _NEEDLES["serv"]),
+        ("produc", _NEEDLES["produc"]),
+        ("created by", _NEEDLES["creat"]),
+        ("written by", _NEEDLES["written"]),
+        ("directed by", _NEEDLES["directed"]),
+        ("showrun by", _NEEDLES["showrun"]),
+        ("based on", _NEEDLES["based"]),
+        ("starring", _NEEDLES["starring"]),
+        (") (?:also )?(?:co-)?stars", _NEEDLES["stars"]),
+        ("cast (?:also", _NEEDLES["cast"]),
+        ("from (?:creator", _NEEDLES["from"]),
+        ("star\\b", _NEEDLES["star"]),
+    ):
+        if word in pattern:
+            return needles
+    return ()
+
+
+_CUE_NEEDLES = {cue.pattern: _needles(cue) for cue, _ in [*_FORWARD_CUES, *_BACKWARD_CUES]}
+
+
+def _cue_matches(cue: re.Pattern[str], folded: str, lowered: str, start: int, cache: dict) -> list:
+    """The cue's matches from ``start`` on, found once per story."""
+    found = cache.get(cue.pattern)
+    if found is None:
+        needles = _CUE_NEEDLES.get(cue.pattern, ())
+        if needles and not any(n in lowered for n in needles):
+            found = []
+        else:
+            found = list(cue.finditer(folded, start))
+        cache[cue.pattern] = found
+    return found
+
+
 def extract_facts(analysis: Analysis) -> list[Fact]:
     """Every statement about a person that the patterns find, in text order."""
     r = _Reader(analysis)
     doc = analysis.doc
     folded = doc.folded
+    lowered = folded.lower()
+    cache: dict[str, list] = {}
     facts: list[Fact] = []
     body_or_dek = doc.segments[1].start
+    appositions = list(_APPOSITION_RE.finditer(folded, body_or_dek))
 
     def add(start: int, end: int, *, role: str = "", character: str = "",
             paren: tuple[int, int] | None = None, show: int | None = None,
@@ -334,11 +405,11 @@ def extract_facts(analysis: Analysis) -> list[Fact]:
         elif p.kind == "known_for":
             r.register(p.head_start, p.head_end)
     for cue, _ in _FORWARD_CUES:
-        for m in cue.finditer(folded, body_or_dek):
+        for m in _cue_matches(cue, folded, lowered, body_or_dek, cache):
             _s, end = doc.sentence_at(m.end())
             for start, stop, _c, _p in r.parse_list(m.end(), end):
                 r.register(start, stop)
-    for m in _APPOSITION_RE.finditer(folded, body_or_dek):
+    for m in appositions:
         run = NAME_RUN_RE.match(folded, m.end())
         if run:
             r.register(run.start(), run.end())
@@ -355,14 +426,14 @@ def extract_facts(analysis: Analysis) -> list[Fact]:
         elif p.kind in ("known_for", "other"):
             add(p.head_start, p.head_end, titles=r.titles_of(p.items))
     for cue, role in _FORWARD_CUES:
-        for m in cue.finditer(folded, body_or_dek):
+        for m in _cue_matches(cue, folded, lowered, body_or_dek, cache):
             _s, end = doc.sentence_at(m.end())
             item_role = role or _role_from(m.group(0))
             show = r.subject_show(m.start())
             for start, stop, character, paren in r.parse_list(m.end(), end):
                 add(start, stop, role=item_role, character=character, paren=paren, show=show)
     for cue, role in _BACKWARD_CUES:
-        for m in cue.finditer(folded, body_or_dek):
+        for m in _cue_matches(cue, folded, lowered, body_or_dek, cache):
             if role == "ep":
                 item_role = Role.CO_EXECUTIVE_PRODUCER if m.group(1) else Role.EXECUTIVE_PRODUCER
             else:
@@ -372,7 +443,7 @@ def extract_facts(analysis: Analysis) -> list[Fact]:
             show = r.subject_show(m.start())
             for start, stop, character, paren in r.parse_list_before(m.start()):
                 add(start, stop, role=item_role, character=character, paren=paren, show=show)
-    for m in _APPOSITION_RE.finditer(folded, body_or_dek):
+    for m in appositions:
         run = NAME_RUN_RE.match(folded, m.end())
         if not run:
             continue

@@ -10,24 +10,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from catalog.models import Show
 from catalog.panels import cast_of, crew_by_role
+from newsroom.caching import content_changed_at
+from newsroom.seo import PageMeta, latest_feeds, profile_feeds
 from newsroom.structured_data import jsonld_script
 
-from .models import Article, Author
-from .structured_data import article_data, author_data
+from .models import STORY_PANEL_CREDITS, Article, Author
+from .scorecard import build_scorecard
+from .structured_data import article_data, author_data, website_data
 
 HOME_LATEST = 10
 HOME_RENEWALS = 6
 PROFILE_LIMIT = 20
 SHOW_LIMIT = 50
+SITE_DESCRIPTION = (
+    "Entertainment news: renewals, cancellations, casting, and the shows and people behind them."
+)
 
 
 class HomeView(TemplateView):
@@ -38,6 +48,14 @@ class HomeView(TemplateView):
         return super().get_context_data(
             latest=list(published.for_listing()[:HOME_LATEST]),
             renewals=list(published.renewal_news().for_listing()[:HOME_RENEWALS]),
+            meta=PageMeta(
+                title=settings.SITE_NAME,
+                document_title=f"{settings.SITE_NAME} — entertainment news",
+                description=SITE_DESCRIPTION,
+                path=reverse("articles:home"),
+                feeds=latest_feeds(),
+            ),
+            structured_data=jsonld_script(website_data()),
             **kwargs,
         )
 
@@ -56,6 +74,15 @@ class ArticleListView(ListView):
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(
             page.number, on_each_side=2, on_ends=1
+        )
+        path = reverse("articles:article_list")
+        title = "All stories" if page.number == 1 else f"All stories, page {page.number}"
+        context["meta"] = PageMeta(
+            title=title,
+            description="Every story, newest first: renewals, cancellations, casting and more.",
+            path=path if page.number == 1 else f"{path}?page={page.number}",
+            breadcrumbs=((title, path if page.number == 1 else f"{path}?page={page.number}"),),
+            feeds=latest_feeds(),
         )
         return context
 
@@ -89,6 +116,8 @@ class ArticleDetailView(DetailView):
         article: Article = self.object
         mentions = article.active_mentions
         credits = article.main_show.panel_credits if article.main_show_id else []
+        more_credits = len(credits) > STORY_PANEL_CREDITS
+        credits = credits[:STORY_PANEL_CREDITS]
         credited = {c.person_id for c in credits}
         also_named = [m for m in mentions if m.person_id and m.person_id not in credited]
         return super().get_context_data(
@@ -96,9 +125,23 @@ class ArticleDetailView(DetailView):
             tags=list(article.tags.all()),
             cast=cast_of(credits),
             crew=crew_by_role(credits),
+            more_credits=more_credits,
             also_named=also_named,
             is_preview=not article.is_published,
             structured_data=jsonld_script(article_data(article, mentions=mentions)),
+            meta=PageMeta(
+                title=article.title,
+                description=article.dek or article.title,
+                path=article.get_absolute_url(),
+                og_type="article",
+                image=article.hero_image,
+                image_renditions=article.hero_image_renditions,
+                image_alt=article.hero_alt,
+                breadcrumbs=(
+                    ("News", reverse("articles:article_list")),
+                    (article.title, article.get_absolute_url()),
+                ),
+            ),
             **kwargs,
         )
 
@@ -120,6 +163,17 @@ class AuthorDetailView(DetailView):
         return super().get_context_data(
             articles=list(stories[:PROFILE_LIMIT]),
             structured_data=jsonld_script(author_data(author)),
+            meta=PageMeta(
+                title=author.name,
+                description=f"Stories by {author.name}.",
+                path=author.get_absolute_url(),
+                og_type="profile",
+                image=author.photo,
+                image_renditions=author.photo_renditions,
+                image_alt=author.photo_alt or author.name,
+                breadcrumbs=((author.name, author.get_absolute_url()),),
+                feeds=profile_feeds(f"Stories by {author.name}", "author", author.slug),
+            ),
             **kwargs,
         )
 
@@ -141,5 +195,37 @@ class TagDetailView(TemplateView):
             articles=articles,
             shows=shows[:SHOW_LIMIT],
             more_shows=len(shows) > SHOW_LIMIT,
+            meta=PageMeta(
+                title=tag.name,
+                description=f"Stories and shows tagged \N{LEFT DOUBLE QUOTATION MARK}{tag.name}\N{RIGHT DOUBLE QUOTATION MARK}.",
+                path=reverse("articles:tag_detail", args=[tag.slug]),
+                breadcrumbs=((tag.name, reverse("articles:tag_detail", args=[tag.slug])),),
+                feeds=profile_feeds(f"Stories tagged {tag.name}", "tag", tag.slug),
+            ),
+            **kwargs,
+        )
+
+
+@method_decorator(condition(last_modified_func=content_changed_at), name="dispatch")
+class ScorecardView(TemplateView):
+    """The renewal scorecard, filtered by platform and status through GET parameters."""
+
+    template_name = "articles/scorecard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        scorecard, form = build_scorecard(self.request.GET)
+        path = reverse("articles:scorecard")
+        return super().get_context_data(
+            scorecard=scorecard,
+            form=form,
+            meta=PageMeta(
+                title="Renewal scorecard",
+                description=(
+                    "Which shows are renewed, ending, cancelled or pending, platform by "
+                    "platform, with the story that announced each decision."
+                ),
+                path=path,
+                breadcrumbs=(("Renewal scorecard", path),),
+            ),
             **kwargs,
         )

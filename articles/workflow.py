@@ -295,7 +295,7 @@ def article_go_live(*, article: Article, by: User | None = None) -> bool:
     now = timezone.now()
     claimed = Article.objects.filter(
         pk=article.pk,
-        status=Status.PUBLISHED,
+        status__in=Article.LIVE_STATUSES,
         published_at__lte=now,
         went_live_at__isnull=True,
     ).update(went_live_at=now)
@@ -321,7 +321,7 @@ def articles_go_live(*, now: datetime | None = None, window: timedelta = timedel
     """
     now = now or timezone.now()
     due = Article.objects.filter(
-        status=Status.PUBLISHED, published_at__lte=now, went_live_at__isnull=True
+        status__in=Article.LIVE_STATUSES, published_at__lte=now, went_live_at__isnull=True
     )
     backfilled = due.filter(published_at__lt=now - window).update(went_live_at=now)
     went_live = []

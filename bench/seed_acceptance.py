@@ -5,8 +5,8 @@ knows only the show, its lead and one co-star it must suggest the rest of the cr
     python bench/seed_acceptance.py [PATH]
 
 PATH defaults to ``$NEWSROOM_SEED``, else the shared seed story
-(``shared/seed/ballard-renewal.txt`` beside the checkout or one folder further up). The story is not part of the project: when it is absent the
-script says so and exits with status 2. Everything runs in a throwaway SQLite database, so the
+(``shared/seed/ballard-renewal.txt`` beside the checkout or one folder further up). The story
+is not part of the project: when it is absent the script says so and exits with status 2. Everything runs in a throwaway SQLite database, so the
 development database is never touched. Exit status 0 means both checks passed.
 """
 
@@ -98,52 +98,33 @@ def story_parts(text: str) -> tuple[str, str]:
 
 
 def load_catalog(data: dict, *, only: dict[str, set[str]] | None = None) -> None:
-    """A small loader for the catalog interchange JSON (companies, shows, people, credits),
-    enough for a throwaway database; ``only`` keeps just the given keys per section."""
-    from catalog.models import Company, Credit, Person, Season, Show
+    """Import the catalog interchange JSON through the project's importer; ``only`` keeps
+    just the given keys per section (and the references among them)."""
+    from catalog.importers import import_catalog, parse_catalog
 
-    def keep(section: str, key: str) -> bool:
-        return only is None or key in only.get(section, set())
+    if only is not None:
+        data = subset(data, only)
+    import_catalog(parse_catalog(json.dumps(data), source="demo/catalog.json"))
 
-    def fields_of(model, record: dict, skip: set[str]) -> dict:
-        names = {f.name for f in model._meta.get_fields() if getattr(f, "concrete", False)}
-        return {k: v for k, v in record.items() if k in names and k not in skip}
 
-    companies = {}
-    for rec in data.get("companies", []):
-        if keep("companies", rec["key"]):
-            companies[rec["key"]] = Company.objects.create(**fields_of(Company, rec, set()))
-    shows = {}
-    later: list[tuple[Show, str]] = []
-    for rec in data.get("shows", []):
-        if not keep("shows", rec["key"]):
+def subset(data: dict, only: dict[str, set[str]]) -> dict:
+    companies = [c for c in data["companies"] if c["key"] in only["companies"]]
+    shows = []
+    for rec in data["shows"]:
+        if rec["key"] not in only["shows"]:
             continue
-        show = Show.objects.create(
-            **fields_of(Show, rec, {"network", "studios", "spinoff_of", "tags", "seasons"}),
-            network=companies.get(rec.get("network")),
-        )
-        show.studios.set([companies[k] for k in rec.get("studios", []) if k in companies])
-        if rec.get("tags"):
-            show.tags.add(*rec["tags"])
-        for season in rec.get("seasons", []):
-            Season.objects.create(show=show, **fields_of(Season, season, set()))
-        if rec.get("spinoff_of"):
-            later.append((show, rec["spinoff_of"]))
-        shows[rec["key"]] = show
-    for show, parent in later:
-        if parent in shows:
-            show.spinoff_of = shows[parent]
-            show.save(update_fields=["spinoff_of"])
-    people = {}
-    for rec in data.get("people", []):
-        if keep("people", rec["key"]):
-            people[rec["key"]] = Person.objects.create(**fields_of(Person, rec, set()))
-    for rec in data.get("credits", []):
-        if rec["show"] in shows and rec["person"] in people:
-            Credit.objects.create(
-                show=shows[rec["show"]], person=people[rec["person"]], role=rec["role"],
-                character=rec.get("character") or "", order=rec.get("order") or 0,
-            )
+        rec = dict(rec)
+        if rec.get("network") not in only["companies"]:
+            rec["network"] = None
+        rec["studios"] = [k for k in rec.get("studios", []) if k in only["companies"]]
+        if rec.get("spinoff_of") not in only["shows"]:
+            rec["spinoff_of"] = None
+        shows.append(rec)
+    people = [p for p in data["people"] if p["key"] in only["people"]]
+    credits = [
+        c for c in data["credits"] if c["show"] in only["shows"] and c["person"] in only["people"]
+    ]
+    return {"companies": companies, "shows": shows, "people": people, "credits": credits}
 
 
 def make_story(headline: str, body: str):

@@ -17,6 +17,7 @@ WXR version must be refused with nothing written. Exit status 1 when any check f
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -59,9 +60,12 @@ def main() -> int:
     call_command("migrate", verbosity=0)
 
     failures: list[str] = []
-    for path in files:
-        call_command("flush", interactive=False, verbosity=0)
-        failures.extend(check_file(path))
+    try:
+        for path in files:
+            call_command("flush", interactive=False, verbosity=0)
+            failures.extend(check_file(path))
+    finally:
+        shutil.rmtree(database.parent, ignore_errors=True)
     print()
     if failures:
         print(f"{len(failures)} check(s) failed:")

@@ -47,6 +47,7 @@ from django.db import IntegrityError, connection, models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsroom.cache import purge_all as purge_all_pages
 from newsroom.importing import (
     ImportFailed,
     ImportStats,
@@ -90,7 +91,6 @@ BATCH = 5000
 LOOKUP_CHUNK = 5000
 _TCONST = re.compile(r"tt\d{7,}")
 _NCONST = re.compile(r"nm\d{7,}")
-_SIMPLE_CHARACTERS = re.compile(r'\["([^"\\]*)"\]')
 
 # Record layouts (plain tuples: millions of them are made).
 # title:  (tconst, kind, title, original title or None, year_start, year_end, genres tuple)
@@ -182,26 +182,59 @@ class TsvReader:
         self.stream.close()
         self.raw.close()
 
+    def _lines(self) -> Iterator[str]:
+        """The file's lines, decoded: read and decoded a megabyte at a time (splitting and
+        decoding in C, not line by line), and line by line only to report a bad byte."""
+        rest = b""
+        while True:
+            chunk = self.stream.read(1 << 20)
+            if not chunk:
+                break
+            chunk = rest + chunk
+            cut = chunk.rfind(b"\n") + 1  # a newline byte is never inside a UTF-8 character
+            rest = chunk[cut:]
+            try:
+                text = chunk[:cut].decode("utf-8")
+            except UnicodeDecodeError:
+                text = self._find_bad_byte(chunk[:cut])
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            lines = text.split("\n")
+            lines.pop()  # the empty string after the last newline
+            yield from lines
+        if rest:
+            try:
+                yield rest.decode("utf-8").rstrip("\r")
+            except UnicodeDecodeError:
+                yield self._find_bad_byte(rest)
+
+    def _find_bad_byte(self, chunk: bytes) -> str:
+        for number, raw_line in enumerate(chunk.split(b"\n"), start=self.line_number + 1):
+            try:
+                raw_line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                self.line_number = number
+                self.fail(
+                    f"not UTF-8 (byte 0x{raw_line[error.start]:02x} at column {error.start + 1})"
+                )
+        raise AssertionError("a chunk that fails to decode has a line that fails to decode")
+
     def __iter__(self) -> Iterator[list[str]]:
         expected = len(self.columns)
         limit = self.limit
+        number = 0
         try:
-            for raw_line in self.stream:
-                if limit is not None and self.line_number > limit:  # the header and `limit` rows
+            for line in self._lines():
+                if limit is not None and number > limit:  # the header and `limit` rows
                     break
-                self.line_number += 1
-                try:
-                    line = raw_line.decode("utf-8")
-                except UnicodeDecodeError as error:
-                    self.fail(
-                        f"not UTF-8 (byte 0x{raw_line[error.start]:02x} at column {error.start + 1})"
-                    )
-                fields = line.rstrip("\r\n").split("\t")
+                number += 1
+                self.line_number = number
+                fields = line.split("\t")
                 if len(fields) != expected:
-                    if self.line_number == 1:
+                    if number == 1:
                         self.check_header(fields)
                     self.fail(f"{len(fields)} columns, expected {expected}")
-                if self.line_number == 1:
+                if number == 1:
                     self.check_header(fields)
                     continue
                 yield fields
@@ -347,9 +380,9 @@ def credit_role(category: str, job: str) -> str | None:
 def _characters(reader: TsvReader, value: str) -> str:
     if value == NULL:
         return ""
-    simple = _SIMPLE_CHARACTERS.fullmatch(value)
-    if simple:  # the usual ["One Name"]: no JSON parser needed
-        return simple.group(1).strip()[:255]
+    inner = value[2:-2]
+    if len(value) > 3 and value[:2] == '["' and value[-2:] == '"]' and '"' not in inner and "\\" not in inner:
+        return inner.strip()[:255]  # the usual ["One Name"]: no JSON parser needed
     try:
         names = json.loads(value)
     except ValueError:
@@ -362,6 +395,7 @@ def _characters(reader: TsvReader, value: str) -> str:
 def iter_principals(reader: TsvReader, skipped: Counter) -> Iterator[CreditRow]:
     match_title, match_name = _TCONST.fullmatch, _NCONST.fullmatch
     cast = Credit.Role.CAST.value
+    roles: dict[tuple[str, str], str | None] = {}
     for tconst, ordering, nconst, category, job, characters in reader:
         if not match_title(tconst):
             reader.fail(f"tconst {tconst!r} is not an IMDb title id (tt1234567)")
@@ -369,7 +403,12 @@ def iter_principals(reader: TsvReader, skipped: Counter) -> Iterator[CreditRow]:
             reader.fail(f"nconst {nconst!r} is not an IMDb name id (nm1234567)")
         if not ordering.isdigit():
             reader.fail(f"ordering {ordering!r} is not a number")
-        role = credit_role(category, job)
+        try:
+            role = roles[category, job]
+        except KeyError:
+            role = credit_role(category, job)
+            if len(roles) < 10_000:  # jobs are free text: bound the cache
+                roles[category, job] = role
         if role is None:
             skipped[f"category {category!r} is not a catalog role"] += 1
             continue
@@ -680,24 +719,22 @@ class _ImdbWriter:
     def write_credits(self, batch: list[CreditRow], *, update_order: bool) -> None:
         """Upsert credits on (show, person, role, character).
 
+        The batch's stored credits are read with their people's IMDb ids (by primary key),
+        so rows already in the catalog are recognised without looking people up by IMDb id;
+        that lookup is made only for the credits that are new.
+
         ``update_order`` is false for title.crew, which has no billing order of its own: it
         only adds directors and writers that title.principals did not give.
         """
         stats, q = self.stats, connection.ops.quote_name
         show_ids = self.ids_by_imdb(self.show_table, {r[0] for r in batch})
-        person_ids = self.ids_by_imdb(self.person_table, {r[1] for r in batch if r[0] in show_ids})
-        wanted: dict[tuple[int, int, str, str], int] = {}
-        no_title = no_person = duplicates = 0
+        wanted: dict[tuple[str, str, str, str], int] = {}
+        no_title = duplicates = 0
         for tconst, nconst, role, character, order in batch:
-            show_id = show_ids.get(tconst)
-            if show_id is None:
+            if tconst not in show_ids:
                 no_title += 1
                 continue
-            person_id = person_ids.get(nconst)
-            if person_id is None:
-                no_person += 1
-                continue
-            identity = (show_id, person_id, role, character)
+            identity = (tconst, nconst, role, character)
             previous = wanted.get(identity)
             if previous is None:
                 wanted[identity] = order
@@ -706,27 +743,42 @@ class _ImdbWriter:
                 if order < previous:
                     wanted[identity] = order
         stats.skip("credits", "title not in the catalog (not imported or filtered out)", no_title)
-        stats.skip("credits", "person not in the catalog", no_person)
         stats.skip("credits", "the same credit twice for one title (lowest ordering kept)", duplicates)
         if not wanted:
             return
+        # title.crew only gives directors and writers: only those need reading back.
+        roles = "" if update_order else f"role IN ('{Credit.Role.DIRECTOR}', '{Credit.Role.WRITER}') AND "
+        stored = self.select_in(
+            f"SELECT id, show_id, person_id, role, {q('character')}, {q('order')} "
+            f"FROM {self.credit_table} WHERE {roles}show_id",
+            set(show_ids.values()),
+        )
+        # Two plain index lookups rather than one join: with a join, PostgreSQL may plan a
+        # scan of every person for each batch.
+        person_imdb = dict(
+            self.select_in(f"SELECT id, imdb_id FROM {self.person_table} WHERE id", {r[2] for r in stored})
+        )
+        show_imdb = {pk: tconst for tconst, pk in show_ids.items()}
         existing = {
-            (show_id, person_id, role, character): (pk, order)
-            for pk, show_id, person_id, role, character, order in self.select_in(
-                f"SELECT id, show_id, person_id, role, {q('character')}, {q('order')} "
-                f"FROM {self.credit_table} WHERE show_id",
-                {identity[0] for identity in wanted},
-            )
+            (show_imdb[show_id], person_imdb.get(person_id), role, character): (pk, order)
+            for pk, show_id, person_id, role, character, order in stored
         }
-        new, changed = [], []
+        missing, changed = [], []
         for identity, order in wanted.items():
             current = existing.get(identity)
             if current is None:
-                new.append((*identity, order))
+                missing.append((identity, order))
             elif update_order and current[1] != order:
                 changed.append((order, current[0]))
-        stats.unchanged["credits"] += len(wanted) - len(new) - len(changed)
-        if new:
+        stats.unchanged["credits"] += len(wanted) - len(missing) - len(changed)
+        if missing:
+            person_ids = self.ids_by_imdb(self.person_table, {i[1] for i, _order in missing})
+            new = [
+                (show_ids[tconst], person_ids[nconst], role, character, order)
+                for (tconst, nconst, role, character), order in missing
+                if nconst in person_ids
+            ]
+            stats.skip("credits", "person not in the catalog", len(missing) - len(new))
             inserted = self.table(
                 Credit, ["show_id", "person_id", "role", "character", "order"]
             ).insert(new, ignore_conflicts=True)
@@ -737,8 +789,12 @@ class _ImdbWriter:
             stats.updated["credits"] += len(changed)
 
 
+# Django's slugify without its lazy-string wrapper: called for every new row.
+_slugify = getattr(slugify, "__wrapped__", slugify)
+
+
 def _slug_options(name: str, year: int | None, imdb_id: str) -> tuple[str, ...]:
-    base = slugify(name)[:180].strip("-")
+    base = _slugify(name)[:180].strip("-")
     if not base:
         return (imdb_id,)
     if year:
@@ -819,6 +875,7 @@ def _import_file(dataset: str, path: Path, options: ImdbOptions, progress: Progr
             # and the gazetteers must see them.
             if stats.changed:
                 bump_catalog_version()
+                purge_all_pages()  # bulk writes send no signals
     except IntegrityError as error:
         raise ImportFailed(f"{path.name} near line {reader.line_number}: the database refused a row: {error}") from error
     finally:

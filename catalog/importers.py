@@ -32,6 +32,7 @@ from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsroom.cache import purge_all as purge_all_pages
 from newsroom.importing import (
     ImportFailed,
     ImportStats,
@@ -527,6 +528,7 @@ def import_catalog(
             bar.update(len(data.credits))
             if stats.changed:
                 bump_catalog_version()
+                purge_all_pages()  # bulk writes send no signals
     except IntegrityError as error:
         raise ImportFailed(f"{data.source}: the database refused a record: {error}") from error
     finally:

@@ -200,6 +200,17 @@ class ShowQuerySet(models.QuerySet):
             )
         )
 
+    def for_scorecard(self) -> ShowQuerySet:
+        """The renewal scorecard's rows: every show a published renewal or cancellation story
+        has decided, with its effective status (the one rule, ``with_effective_status``) and
+        its network, in one query."""
+        return (
+            self.with_effective_status()
+            .filter(status_story_id__isnull=False)
+            .select_related("network")
+            .order_by("title", "pk")
+        )
+
     def on_network(self, company: Company) -> ShowQuerySet:
         return self.filter(network=company)
 
@@ -274,6 +285,12 @@ class Show(KeyedModel):
         max_length=20, null=True, blank=True, unique=True, validators=[wikidata_id]
     )
     poster = models.ImageField(upload_to="posters/%Y/", blank=True)
+    poster_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the poster for pages, made when it is saved (newsroom.images).",
+    )
     poster_alt = models.CharField(max_length=255, blank=True)
     tags = TaggableManager(
         through=TaggedShow,
@@ -340,7 +357,10 @@ class SeasonQuerySet(models.QuerySet):
         published and whose publish time has passed."""
         return self.filter(
             Q(announced_by__isnull=True)
-            | Q(announced_by__status="published", announced_by__published_at__lte=timezone.now())
+            | Q(
+                announced_by__status__in=["published", "scheduled"],
+                announced_by__published_at__lte=timezone.now(),
+            )
         )
 
 
@@ -415,6 +435,12 @@ class Person(KeyedModel):
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     death_year = models.PositiveSmallIntegerField(null=True, blank=True)
     headshot = models.ImageField(upload_to="people/%Y/", blank=True)
+    headshot_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="WebP sizes of the headshot for pages, made when it is saved (newsroom.images).",
+    )
     headshot_alt = models.CharField(max_length=255, blank=True)
     imdb_id = models.CharField(
         "IMDb id", max_length=16, null=True, blank=True, unique=True, validators=[imdb_name_id]

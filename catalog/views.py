@@ -12,6 +12,7 @@ from typing import Any
 from django.views.generic import DetailView
 
 from articles.models import Article
+from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
 
 from .models import Company, Person, Show
@@ -22,13 +23,30 @@ PROFILE_LIMIT = 20
 SHOW_LIMIT = 50
 
 
+def show_meta(show: Show) -> PageMeta:
+    """A show's page: reached from its network's page in the breadcrumbs, when it has one."""
+    on = f" on {show.network.name}" if show.network_id else ""
+    steps = [(show.network.name, show.network.get_absolute_url())] if show.network_id else []
+    return PageMeta(
+        title=f"{show.title} ({show.year_start})" if show.year_start else show.title,
+        description=f"{show.title}{on}: status, seasons, cast and crew, and the latest stories.",
+        path=show.get_absolute_url(),
+        og_type="video.tv_show" if not show.is_film else "video.movie",
+        image=show.poster,
+        image_renditions=show.poster_renditions,
+        image_alt=show.poster_alt or f"Poster for {show.title}",
+        breadcrumbs=(*steps, (show.title, show.get_absolute_url())),
+        feeds=profile_feeds(f"Stories about {show.title}", "show", show.slug),
+    )
+
+
 class ShowDetailView(DetailView):
     context_object_name = "show"
 
     def get_queryset(self):
         # Per request: for_detail() hides seasons announced by stories not yet public, as of
         # now; a class-level queryset would freeze "now" at import.
-        return Show.objects.for_detail()
+        return Show.objects.for_detail().with_effective_status()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         show: Show = self.object
@@ -50,6 +68,7 @@ class ShowDetailView(DetailView):
             structured_data=jsonld_script(
                 show_data(show, credits=credits, seasons=seasons, studios=studios)
             ),
+            meta=show_meta(show),
             **kwargs,
         )
 
@@ -70,6 +89,17 @@ class PersonDetailView(DetailView):
             stories_mentioning=list(mentioning.for_listing()[:PROFILE_LIMIT]),
             stories_about_their_shows=list(about_their_shows.for_listing()[:PROFILE_LIMIT]),
             structured_data=jsonld_script(person_data(person)),
+            meta=PageMeta(
+                title=person.name,
+                description=f"{person.name}: credits and the latest stories.",
+                path=person.get_absolute_url(),
+                og_type="profile",
+                image=person.headshot,
+                image_renditions=person.headshot_renditions,
+                image_alt=person.headshot_alt or person.name,
+                breadcrumbs=((person.name, person.get_absolute_url()),),
+                feeds=profile_feeds(f"Stories about {person.name}", "person", person.slug),
+            ),
             **kwargs,
         )
 
@@ -94,5 +124,12 @@ class CompanyDetailView(DetailView):
             more_studio_shows=len(studio_shows) > SHOW_LIMIT,
             articles=list(stories[:PROFILE_LIMIT]),
             structured_data=jsonld_script(company_data(company)),
+            meta=PageMeta(
+                title=company.name,
+                description=f"{company.name}: its shows and the latest stories.",
+                path=company.get_absolute_url(),
+                breadcrumbs=((company.name, company.get_absolute_url()),),
+                feeds=profile_feeds(f"Stories about {company.name}", "company", company.slug),
+            ),
             **kwargs,
         )

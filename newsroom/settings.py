@@ -62,10 +62,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 answers; sees the Cache-Control set just below it.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.caching.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsroom.caching.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -129,6 +133,18 @@ else:
             "LOCATION": "newsroom",
         }
     }
+
+# HTTP caching of public pages (newsroom/caching.py): how long a browser or CDN may keep an
+# anonymous page, and how long it may serve it stale while refetching.
+# Rendered anonymous pages kept in the cache (newsroom/caching.py), in seconds; 0 turns it
+# off. On by default only with Redis, the cache every app server shares.
+NEWSROOM_PAGE_CACHE_SECONDS = int(
+    os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0")
+)
+NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("NEWSROOM_CACHE_MAX_AGE", "60"))
+NEWSROOM_CACHE_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("NEWSROOM_CACHE_STALE_WHILE_REVALIDATE", "300")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -224,3 +240,73 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Scaling: read replica, full-page cache, a Redis cache that degrades ----------------------
+# (docs/deploy.md explains each step and when it is needed.)
+INSTALLED_APPS += ["newsroom.apps.NewsroomConfig"]  # connects the page cache's signals
+
+# Public page reads go to DATABASE_REPLICA_URL when it is set (newsroom/routers.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+
+# Redis down must not take the site down: errors are logged and treated as misses.
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "newsroom.cache.SafeRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
+
+# Full-page cache for anonymous readers (newsroom/cache.py). Off under DEBUG so that a
+# developer sees template edits at once. With local memory each process keeps its own copy
+# and purges only its own, so pages live a minute there; Redis is shared and purged
+# precisely, so they live ten minutes.
+PAGE_CACHE_ENABLED = env_bool("NEWSROOM_PAGE_CACHE", not DEBUG)
+PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
+PAGE_CACHE_SAFETY_SECONDS = float(os.environ.get("NEWSROOM_PAGE_CACHE_SAFETY_SECONDS", "2"))
+# One full-page cache at a time: with this precise one on, the coarse one in
+# newsroom/caching.py (emptied by any change, two queries per hit) stays off.
+if PAGE_CACHE_ENABLED:
+    NEWSROOM_PAGE_CACHE_SECONDS = 0
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "newsroom.routers.ReplicaReadsMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "newsroom.cache.PageCacheMiddleware",
+)
+# Media on object storage when MEDIA_S3_BUCKET is set (any S3-compatible service; the
+# credentials come from the usual AWS_* variables or the machine's role, never from here):
+# app servers then keep no files of their own.
+
+
+def media_storage(environ) -> dict:
+    """The default file storage: local MEDIA_ROOT, or an S3 bucket when one is named."""
+    bucket = environ.get("MEDIA_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "location": environ.get("MEDIA_S3_PREFIX", "media"),
+        "file_overwrite": False,  # a new upload never replaces a published image
+        "querystring_auth": False,  # public images, cacheable URLs
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    for option, name in (("endpoint_url", "MEDIA_S3_ENDPOINT_URL"),
+                         ("region_name", "MEDIA_S3_REGION"),
+                         ("custom_domain", "MEDIA_CDN_DOMAIN")):
+        if environ.get(name):
+            options[option] = environ[name]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES["default"] = media_storage(os.environ)
+
+# bench/load.sh only: a constant small view at /_bench/ceiling/ (never set in production).
+BENCH_CEILING_VIEW = env_bool("NEWSROOM_BENCH_CEILING", False)
+# --- end of scaling ----------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from newsroom.throttle import ThrottledAdminAuthenticationForm
+
+from . import sitemaps, views
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
@@ -12,9 +15,24 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": sitemaps.SECTIONS},
+        name="sitemap_section",
+    ),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("", include("catalog.urls")),
     path("", include("articles.urls")),
 ]
+
+if settings.BENCH_CEILING_VIEW:
+    from newsroom.views import ceiling
+
+    urlpatterns.insert(0, path("_bench/ceiling/", ceiling, name="bench_ceiling"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -150,6 +150,16 @@ def renewal_scenario() -> SimpleNamespace:
     return w
 
 
+def editor(username: str = "editor", password: str = "a long passphrase"):  # noqa: S107
+    """A staff user who may write, change and publish stories (every articles permission)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user(username, password=password, is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="articles"))
+    return user
+
+
 def staff_user(username: str, *groups: str, **fields):
     """A staff account in the named role groups (Writer, Editor, Catalog editor)."""
     from django.contrib.auth.models import Group, User

@@ -36,8 +36,21 @@ class Page:
             for a in scope.xpath(".//a[@href]")
         }
 
-    def jsonld(self) -> list[dict]:
+    def all_jsonld(self) -> list[dict]:
         return [json.loads(s.text) for s in self.find('//script[@type="application/ld+json"]')]
+
+    def jsonld(self) -> list[dict]:
+        """The page's own entities (the breadcrumb trail, on every page, left out)."""
+        return [d for d in self.all_jsonld() if d.get("@type") != "BreadcrumbList"]
+
+    def breadcrumbs(self) -> list[tuple[str, str]]:
+        """(name, URL) of each step of the page's ``BreadcrumbList``."""
+        [trail] = [d for d in self.all_jsonld() if d.get("@type") == "BreadcrumbList"]
+        return [(step["name"], step["item"]) for step in trail["itemListElement"]]
+
+    def meta(self, key: str) -> list[str]:
+        """The content of ``<meta property=key>`` or ``<meta name=key>``."""
+        return self.find(f'//meta[@property="{key}" or @name="{key}"]/@content')
 
     def headings(self) -> list[tuple[int, str]]:
         return [

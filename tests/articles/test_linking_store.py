@@ -201,3 +201,15 @@ def test_the_story_page_costs_the_same_with_more_links(client, catalog, django_a
     assert response.status_code == 200
     people = [h for h in Page(response).hrefs('//*[@id="story-body"]') if h.startswith("/people/")]
     assert len(people) == n
+
+
+def test_json_ld_about_and_mentions_come_from_linking(client, catalog):
+    story, _ = linked_story(BODY, title="Ballard Renewed", kind=Article.Kind.RENEWAL)
+    services.mention_exclude(mention=story.mentions.get(show=catalog["bosch"]))
+    [data] = [d for d in Page(client.get(story.get_absolute_url())).jsonld() if d["@type"] == "NewsArticle"]
+    assert data["about"]["url"].endswith("/shows/ballard/")
+    urls = {m["url"].split("//", 1)[-1].split("/", 1)[-1] for m in data["mentions"]}
+    assert urls == {
+        "companies/prime-video/", "shows/ballard/", "people/maggie-q/",
+        "companies/amazon-mgm-studios/",
+    }  # fmt: skip

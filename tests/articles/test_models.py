@@ -17,6 +17,16 @@ def test_published_means_status_published_and_time_passed():
     assert list(Article.objects.published()) == [live]
 
 
+def test_a_story_saved_as_scheduled_goes_live_by_itself_at_its_time():
+    # Imports and older clients store "scheduled"; nothing has to flip it at go-live.
+    now = timezone.now()
+    due = f.article("Due", status=Article.Status.SCHEDULED, published_at=now - timedelta(minutes=1))
+    later = f.article("Later", status=Article.Status.SCHEDULED, published_at=now + timedelta(hours=1))
+    assert list(Article.objects.published()) == [due]
+    assert list(Article.objects.scheduled()) == [later]
+    assert due.is_published and not later.is_published
+
+
 def test_published_story_needs_a_publish_time():
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.create(title="No time", status=Article.Status.PUBLISHED)

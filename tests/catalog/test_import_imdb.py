@@ -507,3 +507,40 @@ def test_seen_ids_tell_a_second_occurrence():
     assert not seen.add("tt0000001")
     assert not seen.add("nm99999999999")
     assert seen.add("tt0000002")
+
+
+@pytest.mark.parametrize(
+    ("characters", "expected"),
+    [
+        ('["Harry Bosch"]', "Harry Bosch"),
+        ('[" Harry Bosch "]', "Harry Bosch"),
+        ('["A \\"Nick\\" Name"]', 'A "Nick" Name'),
+        ('["One", "Two"]', "One / Two"),
+        ('[""]', ""),
+        ("\\N", ""),
+    ],
+)
+def test_characters_are_read_as_json(plain_dir, characters, expected):
+    replace_line(
+        plain_dir / "title.principals.tsv", 2, f"tt0116282\t1\tnm0000531\tactress\t\\N\t{characters}"
+    )
+    run(str(plain_dir))
+    assert Credit.objects.get(show__imdb_id="tt0116282", role="cast").character == expected
+
+
+def test_a_bracket_alone_is_not_a_list_of_characters(plain_dir):
+    replace_line(plain_dir / "title.principals.tsv", 2, 'tt0116282\t1\tnm0000531\tactress\t\\N\t["]')
+    refused(plain_dir, "title.principals.tsv line 2: characters '[\"]' is not a JSON list")
+
+
+def test_bad_byte_far_into_a_large_file_names_its_line(plain_dir):
+    """Files are decoded a megabyte at a time; the error still names the line."""
+    path = plain_dir / "name.basics.tsv"
+    lines = path.read_bytes().splitlines()
+    row = "nm{:07d}\tSomeone Number {}\t\\N\t\\N\tactor\t\\N"
+    filler = [row.format(n, n).encode() for n in range(5000000, 5040000)]
+    bad = "nm6000000\tA Name \xe9\t\\N\t\\N\tactor\t\\N".encode("latin-1")
+    path.write_bytes(b"\n".join([*lines, *filler, bad, *filler[:10]]) + b"\n")
+    assert path.stat().st_size > 1 << 20  # the bad line is in the second megabyte
+    refused(plain_dir, f"name.basics.tsv line {len(lines) + len(filler) + 1}: not UTF-8 (byte 0xe9")
+    assert not Person.objects.exists()

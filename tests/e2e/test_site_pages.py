@@ -26,9 +26,14 @@ def site_urls() -> list[str]:
         w.story.get_absolute_url(),
         "/shows/ballard/",
         "/people/michael-connelly/",
+        "/people/maggie-q/",
         "/companies/prime-video/",
         "/tags/renewals/",
         w.writer.get_absolute_url(),
+        "/renewals/",
+        "/renewals/?platform=prime-video&status=renewed",
+        "/search/?q=Ballard",
+        "/search/?q=Renee",
         "/no-such-page/",
     ]
 

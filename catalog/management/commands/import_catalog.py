@@ -13,7 +13,7 @@ def _import_file(path: Path, progress) -> object:
 
 class Command(ImportCommand):
     help = (
-        "Import catalog interchange JSON (see docs/imports.md). Keys are the identity: a second "
+        "Import catalog interchange JSON (companies, shows, people, credits). Keys are the identity: a second "
         "run updates and never duplicates. One transaction per file; --dry-run writes nothing."
     )
 

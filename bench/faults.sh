@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Faults under load: gunicorn on loopback with PostgreSQL and Redis started here, while
+# bench/faults.py requests every public page in turn and records each answer.
+#
+#   1. PostgreSQL restarted (full-page cache off, so every request needs the database):
+#      errors only while it is down, then the site recovers by itself (persistent connections
+#      are checked before reuse: CONN_HEALTH_CHECKS).
+#   2. Redis stopped, then started again (full-page cache on, Redis as the cache): pages
+#      render from the database meanwhile, no 500s.
+#
+#   bench/faults.sh [small|large]      default small
+#
+# Environment: DOWN (seconds each server stays down, default 6), APP_PORT (default 18391),
+# BENCH_PG_PORT / BENCH_REDIS_PORT / BENCH_PGDATA (bench/services.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DATASET=${1:-small}
+case "$DATASET" in
+    large) SCALE=1 ;;
+    small) SCALE=0.02 ;;
+    *) echo "usage: bench/faults.sh [small|large]" >&2; exit 2 ;;
+esac
+DOWN=${DOWN:-6}
+APP_PORT=${APP_PORT:-18391}
+if [ -z "${BENCH_PY:-}" ]; then
+    BENCH_PY=.venv/bin/python
+    [ -x "$BENCH_PY" ] || BENCH_PY=$(command -v python3)
+fi
+GUNICORN=$(dirname "$BENCH_PY")/gunicorn
+
+# shellcheck source=bench/services.sh
+source bench/services.sh
+
+WORK=$(mktemp -d /tmp/newsroom-faults.XXXXXX)
+APP_PID=""
+stop_app() {
+    if [ -n "$APP_PID" ]; then
+        kill "$APP_PID" 2>/dev/null || true
+        wait "$APP_PID" 2>/dev/null || true
+        APP_PID=""
+    fi
+}
+cleanup() { stop_app; bench_stop_all; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+pg_start
+redis_start
+bench_dataset "newsroom_$DATASET" "$SCALE"
+PGBIN_DIR=$(bench_pgbin)
+
+export DATABASE_URL; DATABASE_URL=$(pg_url "newsroom_$DATASET")
+export REDIS_URL="redis://127.0.0.1:$BENCH_REDIS_PORT/0"
+export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0
+export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export STATIC_ROOT=$WORK/static
+"$BENCH_PY" manage.py migrate --noinput -v 0
+"$BENCH_PY" manage.py collectstatic --noinput -v 0
+read -r -a PATHS <<< "$("$BENCH_PY" bench/pages.py --urls | "$BENCH_PY" -c '
+import json, sys
+print(" ".join(json.load(sys.stdin).values()))')"
+
+start_app() {  # start_app CACHE(0|1)
+    NEWSROOM_PAGE_CACHE=$1 GUNICORN_BIND=127.0.0.1:$APP_PORT "$GUNICORN" newsroom.wsgi \
+        -c gunicorn.conf.py >"$WORK/gunicorn-$1.log" 2>&1 &
+    APP_PID=$!
+    for _ in $(seq 100); do
+        if curl -fs -o /dev/null "http://127.0.0.1:$APP_PORT/"; then return 0; fi
+        sleep 0.2
+    done
+    echo "gunicorn did not start:" >&2; cat "$WORK/gunicorn-$1.log" >&2; return 1
+}
+event() { echo "$(date +%s.%N) $1" >> "$EVENTS"; echo "  $(date +%T) $1" >&2; }
+pg_ctl_as() { as_pg "$PGBIN_DIR/pg_ctl" -D "$BENCH_PGDATA" "$@"; }
+
+status=0
+SECONDS_TOTAL=$((DOWN + 20))
+
+echo "== 1. PostgreSQL restarted under load (page cache off)"
+EVENTS=$WORK/events-pg; : > "$EVENTS"
+start_app 0
+"$BENCH_PY" bench/faults.py --base "http://127.0.0.1:$APP_PORT" --paths "${PATHS[@]}" \
+    --seconds "$SECONDS_TOTAL" --events "$EVENTS" --expect postgres > "$WORK/pg.txt" &
+LOAD_PID=$!
+sleep 7
+event postgres-stopping
+pg_ctl_as -m fast -w stop >/dev/null
+event postgres-down
+sleep "$DOWN"
+event postgres-starting
+pg_ctl_start "$PGBIN_DIR"
+event postgres-up
+wait "$LOAD_PID" || status=1
+cat "$WORK/pg.txt"
+stop_app
+
+echo
+echo "== 2. Redis stopped under load (page cache on, in Redis)"
+EVENTS=$WORK/events-redis; : > "$EVENTS"
+start_app 1
+"$BENCH_PY" bench/faults.py --base "http://127.0.0.1:$APP_PORT" --paths "${PATHS[@]}" \
+    --seconds "$SECONDS_TOTAL" --events "$EVENTS" --expect redis > "$WORK/redis.txt" &
+LOAD_PID=$!
+sleep 7
+event redis-stopping
+redis_stop
+event redis-down
+sleep "$DOWN"
+event redis-starting
+redis_start
+event redis-up
+wait "$LOAD_PID" || status=1
+cat "$WORK/redis.txt"
+stop_app
+echo
+echo "gunicorn's log for the Redis run (warnings only):"
+grep -c "cache unavailable" "$WORK/gunicorn-1.log" | sed 's/^/  "cache unavailable" warnings: /'
+exit $status

@@ -1,0 +1,122 @@
+# Shared by bench/load.sh and bench/faults.sh (sourced, not run): start and stop the
+# PostgreSQL and Redis servers the benchmarks use, on loopback, on their own ports.
+#
+#   BENCH_PG_PORT     PostgreSQL port (default 54331)
+#   BENCH_REDIS_PORT  Redis port (default 6391)
+#   BENCH_PGDATA      the cluster's folder, kept between runs so the large dataset is built
+#                     once (default: ${TMPDIR:-/tmp}/newsroom-bench-pg-$BENCH_PG_PORT)
+#
+# The cluster runs with fsync off: it holds generated data only, and the benchmarks measure
+# reads. Servers are stopped by the caller's `trap bench_stop_all EXIT`.
+
+BENCH_PG_PORT=${BENCH_PG_PORT:-54331}
+BENCH_REDIS_PORT=${BENCH_REDIS_PORT:-6391}
+BENCH_PGDATA=${BENCH_PGDATA:-${TMPDIR:-/tmp}/newsroom-bench-pg-$BENCH_PG_PORT}
+BENCH_PY=${BENCH_PY:-.venv/bin/python}
+REDIS_PID=""
+PG_STARTED=""
+
+bench_pgbin() {
+    if [ -n "${PGBIN:-}" ] && [ -x "$PGBIN/initdb" ]; then echo "$PGBIN"; return; fi
+    local found
+    found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    if [ -z "$found" ]; then
+        echo "PostgreSQL server binaries not found (apt-get install postgresql, or set PGBIN)" >&2
+        return 1
+    fi
+    echo "$found"
+}
+
+as_pg() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_url() {  # pg_url DBNAME
+    echo "postgres://postgres@127.0.0.1:$BENCH_PG_PORT/$1"
+}
+
+pg_start() {
+    local bin
+    bin=$(bench_pgbin) || return 1
+    if [ ! -f "$BENCH_PGDATA/PG_VERSION" ]; then
+        mkdir -p "$BENCH_PGDATA"
+        if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$BENCH_PGDATA"; fi
+        chmod 700 "$BENCH_PGDATA"
+        as_pg "$bin/initdb" -D "$BENCH_PGDATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
+            --no-sync >/dev/null
+    fi
+    if as_pg "$bin/pg_ctl" -D "$BENCH_PGDATA" status >/dev/null 2>&1; then
+        echo "PostgreSQL already running in $BENCH_PGDATA: using it (and leaving it running)" >&2
+        return 0
+    fi
+    PG_STARTED=1
+    pg_ctl_start "$bin"
+}
+
+pg_ctl_start() {  # pg_ctl_start PGBIN: start the cluster with the benchmark's settings
+    as_pg "$1/pg_ctl" -D "$BENCH_PGDATA" -l "$BENCH_PGDATA/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $BENCH_PG_PORT -k $BENCH_PGDATA -c fsync=off \
+            -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB \
+            -c max_connections=200 -c work_mem=16MB -c maintenance_work_mem=512MB \
+            -c max_wal_size=4GB -c random_page_cost=1.1 -c effective_cache_size=4GB" start >/dev/null
+}
+
+pg_stop() {  # pg_stop [MODE]: only a server this script started
+    [ -n "$PG_STARTED" ] || return 0
+    local bin
+    bin=$(bench_pgbin) || return 0
+    if [ -f "$BENCH_PGDATA/postmaster.pid" ]; then
+        as_pg "$bin/pg_ctl" -D "$BENCH_PGDATA" -m "${1:-fast}" -w stop >/dev/null 2>&1 || true
+    fi
+}
+
+pg_createdb() {  # pg_createdb NAME: create it unless it exists; 0 when created
+    local bin
+    bin=$(bench_pgbin) || return 1
+    if "$bin/psql" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; then
+        return 1
+    fi
+    "$bin/createdb" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$1"
+}
+
+redis_start() {
+    if ! command -v redis-server >/dev/null 2>&1; then
+        echo "redis-server not found (apt-get install redis-server)" >&2
+        return 1
+    fi
+    redis-server --bind 127.0.0.1 --port "$BENCH_REDIS_PORT" --save '' --appendonly no \
+        --maxmemory 512mb --maxmemory-policy allkeys-lru >/dev/null &
+    REDIS_PID=$!
+    for _ in $(seq 50); do
+        if redis-cli -p "$BENCH_REDIS_PORT" ping >/dev/null 2>&1; then return 0; fi
+        sleep 0.1
+    done
+    echo "redis-server did not start on port $BENCH_REDIS_PORT" >&2
+    return 1
+}
+
+redis_stop() {
+    if [ -n "$REDIS_PID" ]; then
+        kill "$REDIS_PID" 2>/dev/null || true
+        wait "$REDIS_PID" 2>/dev/null || true
+        REDIS_PID=""
+    fi
+}
+
+# bench_dataset NAME SCALE: a database holding the migrated schema and the generated dataset
+# at SCALE (built once; kept in the cluster for the next run).
+bench_dataset() {
+    local name=$1 scale=$2
+    if pg_createdb "$name"; then
+        echo "building dataset $name (--scale $scale) ..." >&2
+        DATABASE_URL=$(pg_url "$name") "$BENCH_PY" bench/dataset.py --scale "$scale" >&2
+        "$(bench_pgbin)/psql" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$name" \
+            -qc "VACUUM ANALYZE" >&2
+    fi
+}
+
+bench_stop_all() {
+    redis_stop
+    pg_stop
+}

@@ -1,0 +1,264 @@
+"""Site search: published stories, shows, people and companies in one ranked list.
+
+Two engines behind one function, ``search(query, page=...)``:
+
+- PostgreSQL: full-text search (``django.contrib.postgres.search``) in the
+  ``newsroom_search`` text search configuration, which runs every word through ``unaccent``
+  before English stemming, so "Renee" finds "Renée" and "renewed" finds "renewal". The
+  configuration and the GIN indexes matching the vectors below are created by the
+  ``search_postgres`` migrations of the catalog and articles apps (PostgreSQL only).
+- Anything else (SQLite in development and tests): every searched column is folded by
+  ``fold()`` — registered as the SQL function ``newsroom_fold`` on each new connection — and
+  each query word must appear in one of them. Ranked by where the words appear.
+
+Both engines take at most ``CANDIDATES_PER_KIND`` best matches of each kind, merge them by
+rank and paginate the merged list; only the page shown is then loaded, with its joins, so a
+search costs a fixed number of queries however large the archive is.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+
+from articles.models import Article
+from catalog.models import Company, Person, Show
+
+Kind = Literal["story", "show", "person", "company"]
+
+MAX_QUERY_LENGTH = 200
+CANDIDATES_PER_KIND = 200
+PER_PAGE = 20
+POSTGRES_CONFIG = "newsroom_search"
+# An entity whose name is exactly the query comes before any story that merely mentions it.
+EXACT_NAME_BONUS = 10.0
+
+_TAG = re.compile(r"<[^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE = re.compile(r"\s+")
+# Letters that Unicode decomposition leaves alone but a reader types without the accent.
+_LOOKALIKES = str.maketrans(
+    {
+        "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "þ": "th",
+        "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "\u0131": "i",
+        "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
+    }
+)
+
+
+def fold(text: str | None) -> str:
+    """Text as compared by search: tags stripped, entities decoded, accents off, casefolded."""
+    if not text:
+        return ""
+    text = html.unescape(_TAG.sub(" ", text)) if "<" in text or "&" in text else text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LOOKALIKES))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.casefold().translate(_LOOKALIKES)
+
+
+def fold_list(json_text: str | None) -> str:
+    """A JSON list of names (``aliases``) folded into one searchable string."""
+    if not json_text:
+        return ""
+    try:
+        items = json.loads(json_text)
+    except ValueError:
+        return fold(json_text)
+    if not isinstance(items, list):
+        return fold(json_text)
+    return " | ".join(fold(item) for item in items if isinstance(item, str))
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """``connection_created`` receiver: give SQLite the folding functions search uses."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("newsroom_fold", 1, fold, deterministic=True)
+        connection.connection.create_function(
+            "newsroom_fold_list", 1, fold_list, deterministic=True
+        )
+
+
+def normalize_query(raw: str | None) -> str:
+    """The query as typed, made safe to search and show: no control characters, one space
+    between words, at most ``MAX_QUERY_LENGTH`` characters."""
+    text = _CONTROL.sub(" ", raw or "")
+    return _SPACE.sub(" ", text).strip()[:MAX_QUERY_LENGTH].strip()
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: Kind
+    obj: Model
+    rank: float
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    page: Page
+    total: int
+
+    @property
+    def hits(self) -> list[Hit]:
+        return list(self.page.object_list)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    kind: Kind
+    pk: int
+    rank: float
+
+
+def search(query: str, *, page: int | str | None = 1, per_page: int = PER_PAGE) -> SearchResults:
+    """Published stories, shows, people and companies matching ``query``, best first.
+
+    ``query`` should come through ``normalize_query``; an empty one finds nothing. ``page``
+    may be anything a reader typed: out-of-range or malformed numbers give the nearest page.
+    """
+    query = normalize_query(query)
+    candidates = _candidates(query) if query else []
+    paginator = Paginator(candidates, per_page)
+    current = paginator.get_page(page)
+    current.object_list = _load(list(current.object_list))
+    return SearchResults(query=query, page=current, total=paginator.count)
+
+
+def _candidates(query: str) -> list[_Candidate]:
+    engine = _postgres_candidates if connection.vendor == "postgresql" else _portable_candidates
+    found = engine(query)
+    folded = fold(query)
+    ranked = [
+        _Candidate(
+            kind,
+            pk,
+            rank + (EXACT_NAME_BONUS if kind != "story" and fold(name) == folded else 0.0),
+        )
+        for kind, pk, rank, name in found
+    ]
+    order = {"show": 0, "person": 1, "company": 2, "story": 3}
+    return sorted(ranked, key=lambda c: (-c.rank, order[c.kind], -c.pk))
+
+
+# What each kind searches: (queryset, name column, [(column, weight)]); the name column is
+# also weighed for the exact-name bonus.
+def _sources() -> dict[Kind, tuple[QuerySet, str, list[tuple[str, str]]]]:
+    return {
+        "story": (
+            Article.objects.published(),
+            "title",
+            [("title", "A"), ("dek", "B"), ("body", "C")],
+        ),
+        "show": (Show.objects.all(), "title", [("title", "A"), ("aliases", "B")]),
+        "person": (Person.objects.all(), "name", [("name", "A"), ("aliases", "B")]),
+        "company": (Company.objects.all(), "name", [("name", "A"), ("aliases", "B")]),
+    }
+
+
+def search_vector(columns: list[tuple[str, str]]) -> SearchVector:
+    """The weighted vector for ``columns``; the GIN indexes are built on this same expression."""
+    vector = None
+    for column, weight in columns:
+        source = Cast(column, TextField()) if column == "aliases" else column
+        part = SearchVector(source, weight=weight, config=POSTGRES_CONFIG)
+        vector = part if vector is None else vector + part
+    return vector
+
+
+def _postgres_candidates(query: str) -> list[tuple[Kind, int, float, str]]:
+    search_query = SearchQuery(query, search_type="websearch", config=POSTGRES_CONFIG)
+    found: list[tuple[Kind, int, float, str]] = []
+    for kind, (queryset, name, columns) in _sources().items():
+        vector = search_vector(columns)
+        rows = (
+            queryset.annotate(document=vector)
+            .filter(document=search_query)
+            .annotate(rank=SearchRank(vector, search_query))
+            .order_by("-rank", "-pk")
+            .values_list("pk", "rank", name)[:CANDIDATES_PER_KIND]
+        )
+        found.extend((kind, pk, rank, label) for pk, rank, label in rows)
+    return found
+
+
+_WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
+
+
+def _portable_candidates(query: str) -> list[tuple[Kind, int, float, str]]:
+    # Quotes and a leading minus mean something to the PostgreSQL engine; here they are noise.
+    words = [w.strip("\"'-") for w in fold(query).split()]
+    words = [w for w in dict.fromkeys(words) if w]
+    if not words:
+        return []
+    found: list[tuple[Kind, int, float, str]] = []
+    for kind, (queryset, name, columns) in _sources().items():
+        folded = {
+            f"folded_{column}": Func(
+                F(column),
+                function="newsroom_fold_list" if column == "aliases" else "newsroom_fold",
+                output_field=TextField(),
+            )
+            for column, _ in columns
+        }
+        every_word = Q()
+        score = Value(0.0, output_field=FloatField())
+        for word in words:
+            anywhere = Q()
+            for column, weight in columns:
+                here = Q(**{f"folded_{column}__contains": word})
+                anywhere |= here
+                score += Case(
+                    When(here, then=Value(_WEIGHTS[weight])),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+            every_word &= anywhere
+        rows = (
+            queryset.annotate(**folded)
+            .filter(every_word)
+            .annotate(rank=score)
+            .order_by("-rank", "-pk")
+            .values_list("pk", "rank", name)[:CANDIDATES_PER_KIND]
+        )
+        found.extend((kind, pk, rank, label) for pk, rank, label in rows)
+    return found
+
+
+def _load(candidates: list[_Candidate]) -> list[Hit]:
+    """The page's objects, one query per kind present (plus bylines for stories)."""
+    loaders: dict[Kind, QuerySet] = {
+        "story": Article.objects.for_listing().defer("body", "body_html"),
+        "show": Show.objects.for_listing(),
+        "person": Person.objects.all(),
+        "company": Company.objects.all(),
+    }
+    objects: dict[Kind, dict[int, Model]] = {}
+    for kind, queryset in loaders.items():
+        pks = [c.pk for c in candidates if c.kind == kind]
+        objects[kind] = queryset.in_bulk(pks) if pks else {}
+    return [
+        Hit(c.kind, objects[c.kind][c.pk], c.rank)
+        for c in candidates
+        if c.pk in objects[c.kind]
+    ]

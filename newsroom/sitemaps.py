@@ -1,0 +1,252 @@
+"""Sitemaps for search engines: an index of sections, and a Google News sitemap.
+
+Every section is a contrib ``Sitemap`` reading published stories and the catalog. ``lastmod``
+is when the page last changed as a reader sees it: a show's page changes when it is edited and
+when a story about it goes live, so it is the later of the two. Locations are absolute on
+``settings.SITE_URL`` (the publication's public address), as in feeds.
+
+Sections are paginated at the protocol's 50,000 URLs per file (``Sitemap.limit``); the index
+lists every page of every section.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
+from taggit.models import Tag
+
+from articles.models import Article, Mention, TaggedArticle
+from catalog.models import Company, Person, Show
+
+NEWS_WINDOW = timedelta(days=2)
+
+
+def latest(*moments: datetime | None) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
+
+
+class PublicSitemap(Sitemap):
+    """Locations on SITE_URL rather than the host the request came in on."""
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+def newest_story_about(field: str) -> Subquery:
+    """When the newest published story with ``field`` = the outer row went live."""
+    stories = Article.objects.published().filter(**{field: OuterRef("pk")})
+    return Subquery(stories.order_by("-published_at").values("published_at")[:1])
+
+
+def newest_story_naming(field: str) -> Subquery:
+    """When the newest published story naming the outer row (active mention) went live."""
+    mentions = Mention.objects.active().filter(
+        **{field: OuterRef("pk")}, article__in=Article.objects.published()
+    )
+    return Subquery(
+        mentions.order_by("-article__published_at").values("article__published_at")[:1]
+    )
+
+
+class StorySitemap(PublicSitemap):
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[Article]:
+        # Oldest first, so a new story lands on the last page and earlier pages stay stable.
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "created_at", "updated_at")
+            .order_by("published_at", "pk")
+        )
+
+    def lastmod(self, item: Article) -> datetime | None:
+        return latest(item.updated_at, item.published_at)
+
+    def get_latest_lastmod(self) -> datetime | None:
+        times = Article.objects.published().aggregate(
+            updated=Max("updated_at"), published=Max("published_at")
+        )
+        return latest(times["updated"], times["published"])
+
+
+class CatalogSitemap(PublicSitemap):
+    """Shows, people or companies: the page changes with the row and with new stories."""
+
+    model: type[Show] | type[Person] | type[Company]
+    story_field: str
+    changefreq = "weekly"
+
+    def newest_story(self) -> Subquery:
+        raise NotImplementedError
+
+    def items(self) -> QuerySet:
+        return (
+            self.model.objects.only("slug", "updated_at")
+            .annotate(newest_story=self.newest_story())
+            .order_by("pk")
+        )
+
+    def lastmod(self, item) -> datetime | None:
+        return latest(item.updated_at, item.newest_story)
+
+    def get_latest_lastmod(self) -> datetime | None:
+        times = self.items().aggregate(updated=Max("updated_at"), story=Max("newest_story"))
+        return latest(times["updated"], times["story"])
+
+
+class ShowSitemap(CatalogSitemap):
+    model = Show
+
+    def newest_story(self) -> Subquery:
+        return newest_story_about("main_show")
+
+
+class PersonSitemap(CatalogSitemap):
+    model = Person
+
+    def newest_story(self) -> Subquery:
+        return newest_story_naming("person")
+
+
+class CompanySitemap(CatalogSitemap):
+    model = Company
+
+    def newest_story(self) -> Subquery:
+        return newest_story_naming("company")
+
+
+class TagSitemap(PublicSitemap):
+    """Tags that carry at least one published story; they change when a tagged story does."""
+
+    changefreq = "daily"
+
+    def items(self) -> QuerySet[Tag]:
+        tagged = TaggedArticle.objects.filter(
+            tag=OuterRef("pk"), content_object__in=Article.objects.published()
+        )
+        return (
+            Tag.objects.annotate(
+                newest_story=Subquery(
+                    tagged.order_by("-content_object__published_at").values(
+                        "content_object__published_at"
+                    )[:1]
+                )
+            )
+            .filter(newest_story__isnull=False)
+            .order_by("pk")
+        )
+
+    def location(self, item: Tag) -> str:
+        return reverse("articles:tag_detail", kwargs={"slug": item.slug})
+
+    def lastmod(self, item: Tag) -> datetime:
+        return item.newest_story
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return self.items().aggregate(newest=Max("newest_story"))["newest"]
+
+
+class NewsSitemap(PublicSitemap):
+    """Google News: stories published in the last two days, at most 1,000 (Google's cap)."""
+
+    limit = 1000
+
+    def items(self) -> QuerySet[Article]:
+        since = timezone.now() - NEWS_WINDOW
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .only("title", "slug", "published_at", "created_at", "updated_at")
+            .order_by("-published_at", "-pk")
+        )
+
+    def lastmod(self, item: Article) -> datetime | None:
+        return latest(item.updated_at, item.published_at)
+
+
+SECTIONS: dict[str, type[PublicSitemap]] = {
+    "stories": StorySitemap,
+    "shows": ShowSitemap,
+    "people": PersonSitemap,
+    "companies": CompanySitemap,
+    "tags": TagSitemap,
+}
+NEWS: dict[str, type[PublicSitemap]] = {"news": NewsSitemap}
+
+
+@x_robots_tag
+def sitemap_index(request: HttpRequest) -> TemplateResponse:
+    """The index of every page of every section, on SITE_URL.
+
+    Django's own index view builds locations from the request's host; this one uses the
+    public address so that the index and its sections agree.
+    """
+    entries: list[SitemapIndexItem] = []
+    newest: datetime | None = None
+    for section, sitemap_class in SECTIONS.items():
+        sitemap = sitemap_class()
+        location = settings.SITE_URL + reverse("sitemap_section", kwargs={"section": section})
+        lastmod = sitemap.get_latest_lastmod()
+        newest = latest(newest, lastmod)
+        entries.append(SitemapIndexItem(location, lastmod))
+        for page in range(2, sitemap.paginator.num_pages + 1):
+            entries.append(SitemapIndexItem(f"{location}?p={page}", lastmod))
+    headers = {"Last-Modified": http_date(newest.timestamp())} if newest else None
+    return TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+        headers=headers,
+    )
+
+
+@x_robots_tag
+def news_sitemap(request: HttpRequest) -> TemplateResponse:
+    """The Google News sitemap: recent stories with their publication, date and title."""
+    sitemap = NewsSitemap()
+    urls = sitemap.get_urls()
+    for url in urls:
+        # W3C date-time in the newsroom's zone, to the second, as Google News asks.
+        when = timezone.localtime(url["item"].published_at).replace(microsecond=0)
+        url["publication_date"] = when.isoformat()
+    newest = getattr(sitemap, "latest_lastmod", None)
+    return TemplateResponse(
+        request,
+        "sitemaps/news_sitemap.xml",
+        {
+            "urlset": urls,
+            "publication_name": settings.SITE_NAME,
+            "publication_language": settings.LANGUAGE_CODE.split("-")[0],
+        },
+        content_type="application/xml",
+        headers={"Last-Modified": http_date(newest.timestamp())} if newest else None,
+    )
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read everything public; the admin and search results are not for them."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap_index')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('news_sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,178 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.http import http_date
+
+from articles.models import Article
+from catalog.models import CatalogVersion, bump_catalog_version
+from newsroom.caching import content_changed_at
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def directives(response) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+@pytest.fixture
+def staff_client(client):
+    user = get_user_model().objects.create_user("editor", password="a long passphrase", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+def test_public_page_is_cacheable_for_a_short_while(client, settings):
+    settings.NEWSROOM_CACHE_MAX_AGE = 60
+    settings.NEWSROOM_CACHE_STALE_WHILE_REVALIDATE = 300
+    f.article()
+
+    response = client.get("/feeds/latest/")
+
+    assert directives(response) == {"public", "max-age=60", "stale-while-revalidate=300"}
+    assert "Cookie" in response["Vary"]
+    assert response["ETag"]
+
+
+def test_conditional_request_gets_304_until_the_content_changes(client):
+    story = f.article("Before")
+    first = client.get("/feeds/latest/")
+
+    again = client.get("/feeds/latest/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert "public" in again["Cache-Control"]
+
+    story.title = "After"
+    story.save()
+    changed = client.get("/feeds/latest/", headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_if_modified_since_gets_304(client):
+    f.article(published_at=timezone.now() - timedelta(days=1))
+    first = client.get("/feeds/latest/")
+
+    again = client.get("/feeds/latest/", headers={"if-modified-since": first["Last-Modified"]})
+
+    assert again.status_code == 304
+
+
+def test_signed_in_staff_never_get_a_cacheable_page(staff_client):
+    f.article()
+
+    response = staff_client.get("/feeds/latest/")
+
+    assert response.status_code == 200
+    assert {"private", "no-cache", "no-store"} <= directives(response)
+    assert "public" not in directives(response)
+
+
+def test_admin_keeps_its_own_never_cache(staff_client):
+    response = staff_client.get("/admin/")
+    assert "public" not in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_errors_and_posts_are_not_marked_public(client):
+    assert not client.get("/shows/nope/feed/").has_header("Cache-Control")
+    assert "public" not in client.post("/robots.txt").get("Cache-Control", "")
+
+
+def test_content_changed_at_follows_saves_go_lives_and_the_catalog(django_assert_num_queries):
+    old = timezone.now() - timedelta(days=3)
+    story = f.article(published_at=old)
+    Article.objects.filter(pk=story.pk).update(updated_at=old)
+    CatalogVersion.objects.update_or_create(pk=1, defaults={"changed_at": old})
+    with django_assert_num_queries(2):
+        assert content_changed_at(None) == old
+
+    going_live = timezone.now() - timedelta(minutes=1)
+    later = f.article(published_at=going_live)
+    Article.objects.filter(pk=later.pk).update(updated_at=old)
+    assert content_changed_at(None) == going_live
+
+    scheduled = f.article(status=Article.Status.SCHEDULED, published_at=timezone.now() + timedelta(days=1))
+    Article.objects.filter(pk=scheduled.pk).update(updated_at=old)
+    assert content_changed_at(None) == going_live  # a story not yet live changes nothing
+
+    bump_catalog_version()
+    assert abs(content_changed_at(None) - timezone.now()) < timedelta(seconds=5)
+    assert http_date(content_changed_at(None).timestamp())
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+
+
+def test_page_cache_serves_a_built_page_for_two_small_queries(client, page_cache, django_assert_num_queries):
+    w = f.renewal_scenario()
+    url = w.story.get_absolute_url()
+    first = client.get(url)
+    assert first.status_code == 200
+
+    with django_assert_num_queries(2):  # content_changed_at: stories and catalog
+        again = client.get(url)
+    assert again.content == first.content
+    assert "public" in directives(again) and again["ETag"] == first["ETag"]
+
+
+def test_page_cache_goes_stale_when_a_story_a_show_or_a_person_changes(client, page_cache):
+    w = f.renewal_scenario()
+    show_url, story_url = "/shows/ballard/", w.story.get_absolute_url()
+    assert "Maggie Q" in client.get(show_url).content.decode()
+    assert "Ballard renewed" in client.get(story_url).content.decode()
+
+    w.maggie.name = "Maggie Quigley"
+    w.maggie.save()
+    assert "Maggie Quigley" in client.get(show_url).content.decode()
+
+    w.story.title = "Ballard renewed again"
+    w.story.save()
+    assert "Ballard renewed again" in client.get(story_url).content.decode()
+
+    assert "A new casting story" not in client.get("/").content.decode()
+    f.article("A new casting story")
+    assert "A new casting story" in client.get("/").content.decode()
+
+    w.story.delete()
+    assert client.get(story_url).status_code == 404
+
+
+def test_page_cache_shows_a_scheduled_story_when_it_goes_live(client, page_cache, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    f.article("Scheduled renewal", status=Article.Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1))
+    f.article("Already out")
+    assert "Scheduled renewal" not in client.get("/").content.decode()
+
+    time_machine.shift(timedelta(hours=2))
+    assert "Scheduled renewal" in client.get("/").content.decode()
+
+
+def test_drafts_and_previews_are_never_cached(client, page_cache, django_assert_num_queries):
+    draft = f.article("An unannounced renewal", status=Article.Status.DRAFT)
+    f.article("Out already")
+    client.force_login(f.editor())
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "no-cache" in directives(preview)
+    client.get("/")  # a signed-in reader's home page is not stored either
+    client.logout()
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    home = client.get("/")
+    assert "An unannounced renewal" not in home.content.decode()
+    # The anonymous home page was built afresh, not taken from what the editor saw.
+    with django_assert_num_queries(2):
+        assert client.get("/").content == home.content
+
+
+def test_conditional_request_to_a_story_page_gets_304(client):
+    w = f.renewal_scenario()
+    url = w.story.get_absolute_url()
+    first = client.get(url)
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""

@@ -1,0 +1,65 @@
+"""Query counts of the reader's pages as whole requests (view, template and conditional-GET
+check together), pinned and shown constant as the data behind them grows."""
+
+from datetime import timedelta
+
+import feedparser
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests import factories as f
+from tests.page import Page
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ago(n: float):
+    return timezone.now() - timedelta(days=n)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_scorecard_page_queries_stay_constant(client, django_assert_num_queries, count):
+    networks = [f.company(f"Network {n}") for n in range(3)]
+    for n in range(count):
+        show = f.show(f"Show {n}", network=networks[n % 3])
+        f.article(kind=Article.Kind.RENEWAL, main_show=show, season_number=2, published_at=days_ago(n + 1))
+
+    # Last-Modified (stories, catalog), then the scorecard: shows, their deciding stories.
+    with django_assert_num_queries(4):
+        response = client.get("/renewals/")
+    assert len(Page(response).find('//table[@class="scorecard"]/tbody/tr')) == count
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_search_page_queries_stay_bounded(client, django_assert_max_num_queries, count):
+    network = f.company("Network")
+    for n in range(count):
+        f.article(f"Ballard story {n}", authors=[f.author()], main_show=f.show(f"Ballard {n}", network=network))
+        f.person(f"Ballard person {n}")
+
+    # Last-Modified (2); four ranked candidate lists (4); then one query per kind on the page:
+    # stories and their bylines (2), shows, people, companies. Never more, however many match.
+    with django_assert_max_num_queries(11):
+        response = client.get("/search/?q=ballard")
+    assert len(Page(response).find('//ol[@class="search-results"]/li')) == min(20, 3 * count)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_profile_feeds_queries_stay_constant(client, django_assert_num_queries, count):
+    prime = f.company("Prime Video")
+    ballard = f.show("Ballard", network=prime)
+    maggie = f.person("Maggie Q")
+    f.credit(maggie, ballard, character="Renée Ballard")
+    writer = f.author("Staff Writer")
+    for n in range(count):
+        story = f.article(f"Ballard story {n}", authors=[writer], main_show=ballard, tags=["renewals", f"tag {n}"])
+        f.mention(story, maggie)
+        f.mention(story, prime)
+
+    expected = min(count, 20)
+    # The profile, its stories, their bylines, their tags.
+    for url in ["/people/maggie-q/feed/", "/companies/prime-video/feed/", "/tags/renewals/feed/", writer.get_absolute_url() + "feed/"]:
+        with django_assert_num_queries(4):
+            response = client.get(url)
+        assert len(feedparser.parse(response.content).entries) == expected, url

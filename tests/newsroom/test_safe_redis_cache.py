@@ -1,0 +1,90 @@
+"""Redis down must not take the site down: with the cache pointed at a port where nothing
+listens, every cache call is a miss, pages render from the database and writes still
+succeed."""
+
+import logging
+import socket
+import time
+
+import pytest
+from django.core.cache import cache, caches
+
+from newsroom.cache import HEADER, SafeRedisCache
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def dead_redis(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.SafeRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "KEY_PREFIX": "newsroom",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_SAFETY_SECONDS = 0
+    yield caches["default"]
+
+
+def test_every_cache_call_is_a_miss_not_an_error(dead_redis):
+    assert isinstance(dead_redis, SafeRedisCache)
+
+    assert dead_redis.get("key", "fallback") == "fallback"
+    assert dead_redis.set("key", 1) is None
+    assert dead_redis.add("key", 1) is False
+    assert dead_redis.get_many(["a", "b"]) == {}
+    assert dead_redis.set_many({"a": 1, "b": 2}) == ["a", "b"]
+    assert dead_redis.delete("key") is False
+    assert dead_redis.has_key("key") is False
+    with pytest.raises(ValueError):
+        dead_redis.incr("counter")
+
+
+def test_after_a_failure_redis_is_left_alone_briefly_and_logged_once(dead_redis, caplog):
+    with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
+        started = time.monotonic()
+        dead_redis.get("first")
+        for _ in range(50):
+            dead_redis.get("again")
+        elapsed = time.monotonic() - started
+
+    # Fifty more calls cost nothing: they do not wait on the dead server again.
+    assert elapsed < 1.0
+    assert len([r for r in caplog.records if "cache unavailable" in r.getMessage()]) == 1
+
+
+def test_pages_render_from_the_database_when_redis_is_down(client, dead_redis):
+    w = f.renewal_scenario()
+
+    for url in ["/", "/news/", w.story.get_absolute_url(), w.ballard.get_absolute_url(),
+                w.maggie.get_absolute_url(), w.prime.get_absolute_url(), "/tags/renewals/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response[HEADER] == "miss", url
+    assert b"Maggie Q" in client.get(w.story.get_absolute_url()).content
+
+
+def test_writes_succeed_and_purge_quietly_when_redis_is_down(
+    dead_redis, django_capture_on_commit_callbacks
+):
+    w = f.renewal_scenario()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        w.maggie.name = "Maggie Q."
+        w.maggie.save()
+
+    assert callbacks
+    w.maggie.refresh_from_db()
+    assert w.maggie.name == "Maggie Q."
+    assert cache.get(f"pagegen:person:{w.maggie.pk}") is None

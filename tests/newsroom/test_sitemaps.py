@@ -1,0 +1,193 @@
+from datetime import timedelta
+
+import pytest
+from defusedxml import ElementTree
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles.models import Article
+from catalog.models import Show
+from newsroom.sitemaps import StorySitemap
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+SITE = "https://news.example.com"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = SITE
+
+
+def get_xml(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith("application/xml")
+    return ElementTree.fromstring(response.content)
+
+
+def locations(root, tag: str = "url") -> dict[str, str | None]:
+    """Each <loc> with its <lastmod> (or None)."""
+    found = {}
+    for entry in root.iter(f"{SM}{tag}"):
+        lastmod = entry.find(f"{SM}lastmod")
+        found[entry.find(f"{SM}loc").text] = lastmod.text if lastmod is not None else None
+    return found
+
+
+def days_ago(n: float):
+    return timezone.now() - timedelta(days=n)
+
+
+def test_index_lists_every_section_on_the_public_address(client):
+    story = f.article("A story", tags=["renewals"])
+    f.show("Ballard")
+    f.person("Maggie Q")
+    f.company("Prime Video")
+
+    index = locations(get_xml(client, "/sitemap.xml"), "sitemap")
+
+    assert set(index) == {
+        f"{SITE}/sitemap-{section}.xml"
+        for section in ["stories", "shows", "people", "companies", "tags"]
+    }
+    assert index[f"{SITE}/sitemap-stories.xml"].startswith(str(story.updated_at.year))
+
+
+def test_index_lists_every_page_of_a_long_section(client, monkeypatch):
+    monkeypatch.setattr(StorySitemap, "limit", 2)
+    for _ in range(5):
+        f.article()
+
+    index = locations(get_xml(client, "/sitemap.xml"), "sitemap")
+    pages = sorted(url for url in index if "stories" in url)
+
+    assert pages == [
+        f"{SITE}/sitemap-stories.xml",
+        f"{SITE}/sitemap-stories.xml?p=2",
+        f"{SITE}/sitemap-stories.xml?p=3",
+    ]
+    assert len(locations(get_xml(client, "/sitemap-stories.xml?p=3"))) == 1
+    assert client.get("/sitemap-stories.xml?p=4").status_code == 404
+
+
+def test_protocol_limit_is_fifty_thousand_urls_per_file():
+    assert StorySitemap.limit == 50_000
+
+
+def test_story_section_lists_published_stories_only(client):
+    live = f.article("Live")
+    f.article("Draft", status=Article.Status.DRAFT)
+    f.article("Scheduled", status=Article.Status.SCHEDULED, published_at=timezone.now() + timedelta(days=1))
+
+    urls = locations(get_xml(client, "/sitemap-stories.xml"))
+
+    assert list(urls) == [SITE + live.get_absolute_url()]
+    assert urls[SITE + live.get_absolute_url()] == timezone.localtime(live.updated_at).strftime("%Y-%m-%d")
+
+
+def test_show_lastmod_follows_the_newest_story_about_it(client):
+    quiet = f.show("Quiet show")
+    busy = f.show("Busy show")
+    Show.objects.filter(pk__in=[quiet.pk, busy.pk]).update(updated_at=days_ago(30))
+    f.article("Busy show renewed", main_show=busy, published_at=days_ago(3))
+    f.article("Busy show, future story", main_show=busy, status=Article.Status.SCHEDULED,
+              published_at=timezone.now() + timedelta(days=5))
+
+    urls = locations(get_xml(client, "/sitemap-shows.xml"))
+
+    assert urls[f"{SITE}/shows/quiet-show/"] == days_ago(30).date().isoformat()
+    assert urls[f"{SITE}/shows/busy-show/"] == timezone.localdate(days_ago(3)).isoformat()
+
+
+def test_people_and_companies_sections(client):
+    maggie = f.person("Maggie Q")
+    prime = f.company("Prime Video")
+    story = f.article("Named", published_at=days_ago(1))
+    f.mention(story, maggie)
+    f.mention(story, prime)
+
+    people = locations(get_xml(client, "/sitemap-people.xml"))
+    companies = locations(get_xml(client, "/sitemap-companies.xml"))
+
+    assert list(people) == [f"{SITE}/people/maggie-q/"]
+    assert list(companies) == [f"{SITE}/companies/prime-video/"]
+
+
+def test_tag_section_lists_tags_with_published_stories(client):
+    f.article("Tagged", tags=["Renewals", "Télé"], published_at=days_ago(2))
+    f.article("Draft", tags=["draft only"], status=Article.Status.DRAFT)
+    f.show("Tagged show", tags=["show only"])
+
+    urls = locations(get_xml(client, "/sitemap-tags.xml"))
+
+    assert set(urls) == {f"{SITE}/tags/renewals/", f"{SITE}/tags/t%C3%A9l%C3%A9/"}
+    assert set(urls.values()) == {timezone.localdate(days_ago(2)).isoformat()}
+    assert client.get("/tags/t%C3%A9l%C3%A9/feed/").status_code == 200
+
+
+def test_unknown_section_is_404(client):
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_sitemap_queries_stay_constant(client, django_assert_num_queries, count):
+    for n in range(count):
+        s = f.show(tags=[f"genre {n}"])
+        story = f.article(main_show=s, tags=[f"genre {n}"])
+        f.mention(story, f.person())
+        f.mention(story, f.company())
+
+    # five sections: latest lastmod and page count each
+    with django_assert_num_queries(10):
+        assert client.get("/sitemap.xml").status_code == 200
+    for section in ["stories", "shows", "people", "companies", "tags"]:
+        with django_assert_num_queries(2):  # count and page
+            root = get_xml(client, f"/sitemap-{section}.xml")
+        assert len(locations(root)) == count
+
+
+def test_news_sitemap_has_the_last_two_days_in_google_news_format(client, settings):
+    settings.SITE_NAME = "The Trade"
+    recent = f.article("Ballard renewed & more", published_at=days_ago(0.5))
+    f.article("Yesterday's story", published_at=days_ago(1.5))
+    f.article("Three days old", published_at=days_ago(3))
+    f.article("Draft", status=Article.Status.DRAFT)
+    f.article("Future", status=Article.Status.SCHEDULED, published_at=timezone.now() + timedelta(hours=1))
+
+    root = get_xml(client, "/news-sitemap.xml")
+    entries = root.findall(f"{SM}url")
+
+    assert [e.find(f"{NEWS}news/{NEWS}title").text for e in entries] == [
+        "Ballard renewed & more", "Yesterday's story"
+    ]
+    first = entries[0]
+    assert first.find(f"{SM}loc").text == SITE + recent.get_absolute_url()
+    assert first.find(f"{NEWS}news/{NEWS}publication/{NEWS}name").text == "The Trade"
+    assert first.find(f"{NEWS}news/{NEWS}publication/{NEWS}language").text == "en"
+    published = parse_datetime(first.find(f"{NEWS}news/{NEWS}publication_date").text)
+    assert published == recent.published_at.replace(microsecond=0)
+
+
+def test_news_sitemap_queries_stay_constant(client, django_assert_num_queries):
+    for count in (2, 12):
+        Article.objects.all().delete()
+        for _ in range(count):
+            f.article()
+        with django_assert_num_queries(2):
+            root = get_xml(client, "/news-sitemap.xml")
+        assert len(root.findall(f"{SM}url")) == count
+
+
+def test_robots_txt_points_at_both_sitemaps(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert f"Sitemap: {SITE}/sitemap.xml" in lines
+    assert f"Sitemap: {SITE}/news-sitemap.xml" in lines
+    assert "Disallow: /admin/" in lines
