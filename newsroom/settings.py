@@ -197,6 +197,11 @@ SESSION_COOKIE_HTTPONLY = True
 _CSP_IMAGES = [CSP.SELF, "data:"]
 if MEDIA_URL.startswith(("https://", "http://")):
     _CSP_IMAGES.append("/".join(MEDIA_URL.split("/")[:3]))
+if os.environ.get("MEDIA_CDN_DOMAIN"):
+    _CSP_IMAGES.append(f"https://{os.environ['MEDIA_CDN_DOMAIN']}")
+elif os.environ.get("MEDIA_S3_BUCKET"):
+    # Images straight from the bucket: its address depends on the endpoint and region.
+    _CSP_IMAGES.append("https:")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

@@ -145,3 +145,21 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_images_on_a_cdn_are_allowed_by_the_policy(tmp_path):
+    env = {
+        **os.environ,
+        "MEDIA_CDN_DOMAIN": "images.example.net",
+        "MEDIA_S3_BUCKET": "newsroom-media",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; import django; "
+         "django.setup(); print(settings.SECURE_CSP['img-src'])"],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "https://images.example.net" in result.stdout, result.stderr
