@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from catalog.admin import JoinedAutocompleteInline, related_count
+from newsroom.changelist import IndexedSearchMixin
 from newsroom.revisions import RevisionAdmin
 from newsroom.uploads import RequiredAltTextFormMixin, SafeImageUploadsAdminMixin
 
@@ -133,7 +134,7 @@ def how_found(mention: Mention) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskAdminMixin, SafeImageUploadsAdminMixin, RevisionAdmin):
+class ArticleAdmin(IndexedSearchMixin, DeskAdminMixin, SafeImageUploadsAdminMixin, RevisionAdmin):
     form = ArticleAdminForm
     list_display = (
         "title",

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from taggit.models import Tag
 
 from newsroom.autocomplete import is_autocomplete
+from newsroom.changelist import IndexedSearchMixin
 from newsroom.revisions import RevisionAdmin
 from newsroom.text import unique_slug
 from newsroom.uploads import SafeImageUploadsAdminMixin
@@ -249,7 +250,7 @@ class PersonCreditInline(JoinedAutocompleteInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(RevisionAdmin):
+class CompanyAdmin(IndexedSearchMixin, RevisionAdmin):
     form = KeyedAdminForm
     list_display = ("name", "kind", "show_count", "website", "key")
     list_filter = ("kind",)
@@ -270,7 +271,7 @@ class CompanyAdmin(RevisionAdmin):
 
 
 @admin.register(Show)
-class ShowAdmin(SafeImageUploadsAdminMixin, RevisionAdmin):
+class ShowAdmin(IndexedSearchMixin, SafeImageUploadsAdminMixin, RevisionAdmin):
     form = KeyedAdminForm
     list_display = (
         "title",
@@ -327,7 +328,7 @@ class SeasonAdmin(RevisionAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SafeImageUploadsAdminMixin, RevisionAdmin):
+class PersonAdmin(IndexedSearchMixin, SafeImageUploadsAdminMixin, RevisionAdmin):
     form = KeyedAdminForm
     list_display = ("name", "birth_year", "credit_count", "imdb_id", "key")
     list_filter = (
