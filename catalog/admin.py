@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
+from newsroom.autocomplete import is_autocomplete
 from newsroom.revisions import RevisionAdmin
 from newsroom.text import unique_slug
 from newsroom.uploads import SafeImageUploadsAdminMixin
@@ -346,7 +347,10 @@ class PersonAdmin(SafeImageUploadsAdminMixin, RevisionAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
-        return super().get_queryset(request).annotate(_credit_count=related_count(Credit, "person"))
+        qs = super().get_queryset(request)
+        if is_autocomplete(request):
+            return qs  # the credit count is for the changelist, not the picker
+        return qs.annotate(_credit_count=related_count(Credit, "person"))
 
     @admin.display(description="credits", ordering="_credit_count")
     def credit_count(self, obj: Person) -> int:

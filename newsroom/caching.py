@@ -6,12 +6,7 @@
   chose its own ``Cache-Control`` (the admin, staff previews) is left private or as it is.
 - Django's ``ConditionalGetMiddleware`` (before it in ``MIDDLEWARE``) adds an ``ETag`` to
   every page and answers ``If-None-Match`` / ``If-Modified-Since`` with 304.
-- ``PageCacheMiddleware`` (when ``NEWSROOM_PAGE_CACHE_SECONDS`` is set; on by default with
-  Redis) keeps rendered anonymous pages in the cache under a key that includes
-  ``content_changed_at`` and a generation bumped whenever a story, its bylines, mentions or
-  tags, or a catalog entry is saved or deleted: publishing or changing anything a page shows
-  makes every cached page stale at once, with no list of pages to purge. Signed-in users
-  (staff previews, drafts) are never served from or stored in it.
+- The full-page cache itself is ``newsroom.cache.PageCacheMiddleware`` (precise purges).
 - ``content_changed_at`` is a cheap ``Last-Modified`` for pages built from many stories (the
   scorecard, search): with ``django.views.decorators.http.condition`` a revalidation that
   finds nothing newer is answered before the page is built.
@@ -19,12 +14,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -75,71 +68,9 @@ def content_changed_at(request: HttpRequest, *args, **kwargs) -> datetime | None
         saved=Max("updated_at"),
         live=Max(
             "published_at",
-            filter=Q(status=Article.Status.PUBLISHED, published_at__lte=now),
+            filter=Q(status__in=Article.LIVE_STATUSES, published_at__lte=now),
         ),
     )
     catalog = CatalogVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
     moments = [m for m in (stories["saved"], stories["live"], catalog) if m is not None]
     return max(moments) if moments else None
-
-
-GENERATION_KEY = "newsroom:pages:generation"
-
-
-def pages_changed(**kwargs) -> None:
-    """Make every cached page stale (a signal receiver; also callable after bulk writes that
-    send no signals)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
-
-
-class PageCacheMiddleware:
-    """Whole rendered pages for anonymous readers, from the shared cache.
-
-    Sits after the authentication middleware (it must know who asks). A hit costs the two
-    small queries of ``content_changed_at`` and one cache read; the outer middleware then adds
-    ``Cache-Control`` and ``ETag`` as for a freshly built page.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
-        user = getattr(request, "user", None)
-        if (
-            not seconds
-            or request.method != "GET"
-            or (user is not None and user.is_authenticated)
-            or request.path.startswith("/admin/")
-        ):
-            return self.get_response(request)
-        key = self.key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-        response = self.get_response(request)
-        if self.storable(response):
-            cache.set(key, response, timeout=seconds)
-        return response
-
-    @staticmethod
-    def key(request: HttpRequest) -> str:
-        changed = content_changed_at(request)
-        generation = cache.get(GENERATION_KEY, 0)
-        raw = "|".join(
-            [request.get_host(), request.get_full_path(), str(generation), changed.isoformat() if changed else ""]
-        )
-        return "newsroom:page:" + hashlib.sha256(raw.encode()).hexdigest()
-
-    @staticmethod
-    def storable(response: HttpResponse) -> bool:
-        control = response.get("Cache-Control", "")
-        return (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not any(word in control for word in ("private", "no-cache", "no-store"))
-        )

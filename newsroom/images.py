@@ -138,9 +138,9 @@ def refresh_renditions(instance: models.Model, slot: ImageSlot, *, force: bool =
     ).update(**{slot.info_field: info})
     setattr(instance, slot.info_field, info)
     # Cached pages still point at the old files (or the original): make them stale.
-    from .caching import pages_changed
+    from .cache import purge
 
-    pages_changed()
+    purge(instance)
     kept = {r["name"] for r in info.get("renditions", [])}
     for rendition in old.get("renditions", []):
         if rendition["name"] not in kept:

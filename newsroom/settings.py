@@ -69,7 +69,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "newsroom.caching.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -136,11 +135,6 @@ else:
 
 # HTTP caching of public pages (newsroom/caching.py): how long a browser or CDN may keep an
 # anonymous page, and how long it may serve it stale while refetching.
-# Rendered anonymous pages kept in the cache (newsroom/caching.py), in seconds; 0 turns it
-# off. On by default only with Redis, the cache every app server shares.
-NEWSROOM_PAGE_CACHE_SECONDS = int(
-    os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0")
-)
 NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("NEWSROOM_CACHE_MAX_AGE", "60"))
 NEWSROOM_CACHE_STALE_WHILE_REVALIDATE = int(
     os.environ.get("NEWSROOM_CACHE_STALE_WHILE_REVALIDATE", "300")
@@ -273,10 +267,6 @@ if REDIS_URL:
 PAGE_CACHE_ENABLED = env_bool("NEWSROOM_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
 PAGE_CACHE_SAFETY_SECONDS = float(os.environ.get("NEWSROOM_PAGE_CACHE_SAFETY_SECONDS", "2"))
-# One full-page cache at a time: with this precise one on, the coarse one in
-# newsroom/caching.py (emptied by any change, two queries per hit) stays off.
-if PAGE_CACHE_ENABLED:
-    NEWSROOM_PAGE_CACHE_SECONDS = 0
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
     "newsroom.routers.ReplicaReadsMiddleware",

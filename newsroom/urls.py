@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from newsroom import autocomplete
 from newsroom.throttle import ThrottledAdminAuthenticationForm
 
 from . import sitemaps, views
@@ -12,6 +13,8 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "The desk"
 # Password guessing on the admin login is throttled (newsroom/throttle.py).
 admin.site.login_form = ThrottledAdminAuthenticationForm
+# Autocompletes page without counting and rank prefix matches first (newsroom/autocomplete.py).
+autocomplete.install(admin.site)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
