@@ -22,7 +22,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from catalog.models import Show
-from catalog.panels import cast_of, crew_by_role
+from catalog.panels import cast_of, credits_html, crew_by_role, rows_of
 from newsroom.caching import content_changed_at
 from newsroom.seo import PageMeta, latest_feeds, profile_feeds
 from newsroom.structured_data import jsonld_script
@@ -117,14 +117,13 @@ class ArticleDetailView(DetailView):
         mentions = article.active_mentions
         credits = article.main_show.panel_credits if article.main_show_id else []
         more_credits = len(credits) > STORY_PANEL_CREDITS
-        credits = credits[:STORY_PANEL_CREDITS]
+        credits = rows_of(credits[:STORY_PANEL_CREDITS])
         credited = {c.person_id for c in credits}
         also_named = [m for m in mentions if m.person_id and m.person_id not in credited]
         return super().get_context_data(
             bylines=list(article.bylines.all()),
             tags=list(article.tags.all()),
-            cast=cast_of(credits),
-            crew=crew_by_role(credits),
+            credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
             more_credits=more_credits,
             also_named=also_named,
             is_preview=not article.is_published,

@@ -146,8 +146,10 @@ class ShowQuerySet(models.QuerySet):
         return self.select_related("network")
 
     def for_detail(self) -> ShowQuerySet:
-        """The show page: network, studios, public seasons, spinoffs, tags and the whole
-        cast and crew with their people, in a fixed number of queries however many there are.
+        """The show page: network, studios, public seasons, spinoffs and tags, in a fixed
+        number of queries however many there are. Its cast and crew come as plain rows
+        (``Credit.objects.show_page_values()``): hundreds of model instances cost more than
+        the page's queries.
 
         A season announced by a story that is not public yet stays hidden, so a scheduled
         renewal changes nothing anyone can see before its time.
@@ -158,7 +160,6 @@ class ShowQuerySet(models.QuerySet):
             models.Prefetch("seasons", queryset=public_seasons),
             "tags",
             models.Prefetch("spinoffs", queryset=Show.objects.order_by("year_start", "title")),
-            models.Prefetch("credits", queryset=Credit.objects.with_people().in_billing_order()),
         )
 
     def with_effective_status(self) -> ShowQuerySet:
@@ -413,20 +414,9 @@ class Season(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def for_detail(self) -> PersonQuerySet:
-        """The person page: every credit with its show and the show's network, in one query."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "credits",
-                queryset=Credit.objects.with_shows().order_by(
-                    F("show__year_start").desc(nulls_last=True),
-                    "show__title",
-                    "show_id",
-                    "role",
-                    "order",
-                    "id",
-                ),
-            )
-        )
+        """The person page. Its credits come as plain rows
+        (``Credit.objects.person_page_values()``), one query however many there are."""
+        return self.all()
 
 
 class Person(KeyedModel):
@@ -479,6 +469,20 @@ class CreditQuerySet(models.QuerySet):
     def in_billing_order(self) -> CreditQuerySet:
         """Cast and crew as a show's page lists them: billing order, then by name."""
         return self.order_by("order", "person__name", "id")
+
+    def show_page_values(self) -> CreditQuerySet:
+        """A show's cast and crew as the show page lists them, as plain tuples (person id,
+        name, slug, role, character) in billing order: no model instances per credit."""
+        return self.in_billing_order().values_list(
+            "person_id", "person__name", "person__slug", "role", "character"
+        )
+
+    def person_page_values(self) -> CreditQuerySet:
+        """A person's credits as their page groups them, as plain tuples (show id, title,
+        slug, first year, role, character): newest show first, then by title."""
+        return self.order_by(
+            F("show__year_start").desc(nulls_last=True), "show__title", "show_id", "role", "order", "id"
+        ).values_list("show_id", "show__title", "show__slug", "show__year_start", "role", "character")
 
 
 class Credit(models.Model):

@@ -20,6 +20,7 @@ from newsroom.structured_data import (
 )
 
 from .models import Company, Credit, Person, Season, Show
+from .panels import CreditRow
 
 # Most senior first: executive, co-executive, then producers.
 PRODUCER_ROLES = [
@@ -46,22 +47,27 @@ def company_ref(company: Company) -> dict[str, Any]:
     }
 
 
-def _people(credits: Iterable[Credit]) -> list[dict[str, Any]]:
+def credited_ref(credit: CreditRow) -> dict[str, Any]:
+    """A credited person as a reference, from a panel row (its page address already made)."""
+    return {"@type": "Person", "name": credit.name, "url": absolute_url(credit.url)}
+
+
+def _people(credits: Iterable[CreditRow]) -> list[dict[str, Any]]:
     seen: set[int] = set()
     people = []
     for credit in credits:
         if credit.person_id not in seen:
             seen.add(credit.person_id)
-            people.append(person_ref(credit.person))
+            people.append(credited_ref(credit))
     return people
 
 
-def performance_role(credit: Credit) -> dict[str, Any]:
+def performance_role(credit: CreditRow) -> dict[str, Any]:
     """An actor wrapped in the role they play, the way schema.org attaches a character."""
     return compact(
         {
             "@type": "PerformanceRole",
-            "actor": person_ref(credit.person),
+            "actor": credited_ref(credit),
             "characterName": credit.character,
         }
     )
@@ -81,7 +87,7 @@ def season_item(show: Show, season: Season) -> dict[str, Any]:
 
 
 def show_data(
-    show: Show, *, credits: list[Credit], seasons: list[Season], studios: list[Company]
+    show: Show, *, credits: list[CreditRow], seasons: list[Season], studios: list[Company]
 ) -> dict[str, Any]:
     """``TVSeries`` (or ``Movie``) for the show page: cast as ``PerformanceRole``s with their
     characters, directors, producers, creators, seasons, studios and external ids."""

@@ -15,8 +15,16 @@ from articles.models import Article
 from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
 
-from .models import Company, Person, Show
-from .panels import cast_of, credits_by_show, crew_by_role
+from .models import Company, Credit, Person, Show
+from .panels import (
+    cast_of,
+    credits_by_show,
+    credits_html,
+    crew_by_role,
+    person_credits_html,
+    person_rows,
+    show_rows,
+)
 from .structured_data import company_data, person_data, show_data
 
 PROFILE_LIMIT = 20
@@ -50,15 +58,14 @@ class ShowDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         show: Show = self.object
-        credits = list(show.credits.all())
+        credits = show_rows(Credit.objects.filter(show=show).show_page_values())
         seasons = list(show.seasons.all())
         studios = list(show.studios.all())
         published = Article.objects.published()
         about = published.about(show).for_listing()
         mentioning = published.mentioning(show=show).exclude(main_show=show).for_listing()
         return super().get_context_data(
-            cast=cast_of(credits),
-            crew=crew_by_role(credits),
+            credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
             seasons=seasons,
             studios=studios,
             spinoffs=list(show.spinoffs.all()),
@@ -85,7 +92,9 @@ class PersonDetailView(DetailView):
             pk__in=Article.objects.mentioning(person=person).values("pk")
         )
         return super().get_context_data(
-            credits_by_show=credits_by_show(person.credits.all()),
+            credits_html=person_credits_html(
+                credits_by_show(person_rows(Credit.objects.filter(person=person).person_page_values()))
+            ),
             stories_mentioning=list(mentioning.for_listing()[:PROFILE_LIMIT]),
             stories_about_their_shows=list(about_their_shows.for_listing()[:PROFILE_LIMIT]),
             structured_data=jsonld_script(person_data(person)),
