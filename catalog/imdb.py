@@ -765,9 +765,13 @@ class _ImdbWriter:
             f"AND c.role = {stage}.role AND c.{q('character')} = {stage}.chr"
         )
         same_order = f" AND c.{q('order')} = {stage}.ord" if update_order else ""
+        # PostgreSQL plans EXISTS as a semi-join, as a rule against a scan of every credit:
+        # the batch's shows, found through the (show, role, order) index, bound that scan.
+        in_batch, params = (" AND c.show_id = ANY(%s)", [list(show_ids.values())]) if self.postgres else ("", [])
         self.cursor.execute(
             f"DELETE FROM {stage} WHERE EXISTS "
-            f"(SELECT 1 FROM {credit} c WHERE {same}{same_order})"
+            f"(SELECT 1 FROM {credit} c WHERE {same}{same_order}{in_batch})",
+            params,
         )
         stats.unchanged["credits"] += self.cursor.rowcount
         left = len(wanted) - no_person - self.cursor.rowcount
