@@ -544,6 +544,7 @@ class _ImdbWriter:
         self.now = timezone.now()
         self.tables: dict[tuple, _Table] = {}
         self.genre_ids: dict[str, int] = {}
+        self.credit_stage = False
         aliases = Show._meta.get_field("aliases")
         self.json_list: Callable[[list[str]], Any] = lambda values: aliases.get_db_prep_save(
             values, connection
@@ -719,9 +720,9 @@ class _ImdbWriter:
     def write_credits(self, batch: list[CreditRow], *, update_order: bool) -> None:
         """Upsert credits on (show, person, role, character).
 
-        The batch's stored credits are read with their people's IMDb ids (by primary key),
-        so rows already in the catalog are recognised without looking people up by IMDb id;
-        that lookup is made only for the credits that are new.
+        The batch is settled in Python only as far as the file alone tells (titles in the
+        catalog, the same credit twice); its rows are then staged raw in a temporary table
+        and matched against people and stored credits in SQL, so no stored row is read back.
 
         ``update_order`` is false for title.crew, which has no billing order of its own: it
         only adds directors and writers that title.principals did not give.
@@ -746,47 +747,96 @@ class _ImdbWriter:
         stats.skip("credits", "the same credit twice for one title (lowest ordering kept)", duplicates)
         if not wanted:
             return
-        # title.crew only gives directors and writers: only those need reading back.
-        roles = "" if update_order else f"role IN ('{Credit.Role.DIRECTOR}', '{Credit.Role.WRITER}') AND "
-        stored = self.select_in(
-            f"SELECT id, show_id, person_id, role, {q('character')}, {q('order')} "
-            f"FROM {self.credit_table} WHERE {roles}show_id",
-            set(show_ids.values()),
+        stage = self._stage_credits(
+            [(show_ids[i[0]], i[1], i[2], i[3], order) for i, order in wanted.items()]
         )
-        # Two plain index lookups rather than one join: with a join, PostgreSQL may plan a
-        # scan of every person for each batch.
-        person_imdb = dict(
-            self.select_in(f"SELECT id, imdb_id FROM {self.person_table} WHERE id", {r[2] for r in stored})
+        credit = self.credit_table
+        # Matched in the database, set-based, rather than read back into Python: credits
+        # already stored as given are struck off the staging table first (one probe of the
+        # unique index per row), so on an unchanged re-run the statements after it find an
+        # empty table and nothing but counts leaves the database. Correlated subqueries, so
+        # both databases probe the index row by row rather than plan a scan of every credit
+        # against a staging table with no statistics.
+        self.cursor.execute(f"SELECT COUNT(*) FROM {stage} WHERE person_id IS NULL")
+        no_person = self.cursor.fetchone()[0]
+        stats.skip("credits", "person not in the catalog", no_person)
+        same = (
+            f"c.person_id = {stage}.person_id AND c.show_id = {stage}.show_id "
+            f"AND c.role = {stage}.role AND c.{q('character')} = {stage}.chr"
         )
-        show_imdb = {pk: tconst for tconst, pk in show_ids.items()}
-        existing = {
-            (show_imdb[show_id], person_imdb.get(person_id), role, character): (pk, order)
-            for pk, show_id, person_id, role, character, order in stored
-        }
-        missing, changed = [], []
-        for identity, order in wanted.items():
-            current = existing.get(identity)
-            if current is None:
-                missing.append((identity, order))
-            elif update_order and current[1] != order:
-                changed.append((order, current[0]))
-        stats.unchanged["credits"] += len(wanted) - len(missing) - len(changed)
-        if missing:
-            person_ids = self.ids_by_imdb(self.person_table, {i[1] for i, _order in missing})
-            new = [
-                (show_ids[tconst], person_ids[nconst], role, character, order)
-                for (tconst, nconst, role, character), order in missing
-                if nconst in person_ids
-            ]
-            stats.skip("credits", "person not in the catalog", len(missing) - len(new))
-            inserted = self.table(
-                Credit, ["show_id", "person_id", "role", "character", "order"]
-            ).insert(new, ignore_conflicts=True)
-            stats.created["credits"] += inserted
-            stats.skip("credits", "added meanwhile by another writer", len(new) - inserted)
+        same_order = f" AND c.{q('order')} = {stage}.ord" if update_order else ""
+        # PostgreSQL plans EXISTS as a semi-join, as a rule against a scan of every credit:
+        # the batch's shows, found through the (show, role, order) index, bound that scan.
+        in_batch, params = (" AND c.show_id = ANY(%s)", [list(show_ids.values())]) if self.postgres else ("", [])
+        self.cursor.execute(
+            f"DELETE FROM {stage} WHERE EXISTS "
+            f"(SELECT 1 FROM {credit} c WHERE {same}{same_order}{in_batch})",
+            params,
+        )
+        stats.unchanged["credits"] += self.cursor.rowcount
+        left = len(wanted) - no_person - self.cursor.rowcount
+        if not left:
+            return
+        changed: list[tuple[int, int]] = []
+        if update_order:  # what is left and stored differs in its order
+            self.cursor.execute(
+                f"SELECT ord, (SELECT c.id FROM {credit} c WHERE {same}) FROM {stage} "
+                f"WHERE person_id IS NOT NULL"
+            )
+            changed = [(order, pk) for order, pk in self.cursor.fetchall() if pk is not None]
         if changed:
             self.table(Credit, ["order"]).update(changed)
             stats.updated["credits"] += len(changed)
+        table = self.table(Credit, ["show_id", "person_id", "role", "character", "order"])
+        defaults = "".join(", %s" for _ in table.defaults)
+        self.cursor.execute(
+            f"INSERT INTO {credit} ({table.column_list}) "
+            f"SELECT show_id, person_id, role, chr, ord{defaults} FROM {stage} "
+            f"WHERE person_id IS NOT NULL ON CONFLICT DO NOTHING",
+            list(table.defaults),
+        )
+        inserted = self.cursor.rowcount
+        stats.created["credits"] += inserted
+        stats.skip("credits", "added meanwhile by another writer", left - len(changed) - inserted)
+
+    def _stage_credits(self, rows: list[tuple[int, str, str, str, int]]) -> str:
+        """Load one batch of credits (show id, person's IMDb id, role, character, order) into
+        a temporary staging table, with each person's id (NULL when not in the catalog);
+        returns the table's name.
+
+        SQLite takes the rows with ``executemany``, each person found by a subquery as the row
+        goes in; PostgreSQL with ``COPY`` (the cheapest way in), people then found in one
+        UPDATE.
+        """
+        stage, person = "import_stage_credit", self.person_table
+        if not self.credit_stage:
+            on_commit = " ON COMMIT DROP" if self.postgres else ""
+            self.cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (show_id integer, nconst text, "
+                f"person_id integer, role text, chr text, ord integer){on_commit}"
+            )
+            self.credit_stage = True
+        # TRUNCATE on PostgreSQL: a temporary table is never vacuumed, and the dead rows of
+        # every earlier batch would be scanned again by every statement.
+        self.cursor.execute(f"TRUNCATE {stage}" if self.postgres else f"DELETE FROM {stage}")
+        if self.postgres:
+            with self.cursor.cursor.copy(
+                f"COPY {stage} (show_id, nconst, role, chr, ord) FROM STDIN"
+            ) as copy:
+                write_row = copy.write_row
+                for row in rows:
+                    write_row(row)
+            self.cursor.execute(  # row by row through the index, as on SQLite (see above)
+                f"UPDATE {stage} SET person_id = "
+                f"(SELECT p.id FROM {person} p WHERE p.imdb_id = {stage}.nconst)"
+            )
+        else:
+            self.cursor.executemany(
+                f"INSERT INTO {stage} (show_id, person_id, role, chr, ord) VALUES "
+                f"(%s, (SELECT id FROM {person} WHERE imdb_id = %s), %s, %s, %s)",
+                rows,
+            )
+        return stage
 
 
 # Django's slugify without its lazy-string wrapper: called for every new row.
@@ -804,23 +854,33 @@ def _slug_options(name: str, year: int | None, imdb_id: str) -> tuple[str, ...]:
 
 class _SqliteBulkSettings:
     """While importing into SQLite: a larger page cache, so the index pages of large tables
-    stay in memory between batches. Restored afterwards."""
+    stay in memory between batches, and temporary tables (the staging table) in memory.
+    Both are per connection and restored afterwards. Durability settings are left alone:
+    ``synchronous`` cannot change inside a transaction, and WAL with ``synchronous=NORMAL``
+    (the settings' choice) already syncs only at checkpoints."""
 
     CACHE_KIB = 131072
 
     def __enter__(self) -> _SqliteBulkSettings:
         self.previous: int | None = None
+        self.previous_temp_store: int | None = None
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size")
                 self.previous = int(cursor.fetchone()[0])
                 cursor.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+                if not connection.in_atomic_block:  # SQLite refuses it inside a transaction
+                    cursor.execute("PRAGMA temp_store")
+                    self.previous_temp_store = int(cursor.fetchone()[0])
+                    cursor.execute("PRAGMA temp_store = MEMORY")
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.previous is not None:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {self.previous}")
+                if self.previous_temp_store is not None and not connection.in_atomic_block:
+                    cursor.execute(f"PRAGMA temp_store = {self.previous_temp_store}")
 
 
 def import_imdb(
@@ -839,7 +899,7 @@ def import_imdb(
     options = options or ImdbOptions()
     files = find_imdb_files(directory)
     stats = ImportStats(dry_run=dry_run)
-    with import_transaction(dry_run=True) if dry_run else nullcontext(), _SqliteBulkSettings():
+    with _SqliteBulkSettings(), import_transaction(dry_run=True) if dry_run else nullcontext():
         for dataset in IMDB_ORDER:
             if dataset in files:
                 stats.merge(_import_file(dataset, files[dataset], options, progress))

@@ -497,8 +497,12 @@ class Credit(models.Model):
         DIRECTOR = "director", "Director"
         SOURCE_AUTHOR = "source_author", "Author of source material"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
-    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="credits")
+    # No index of their own: credit_unique starts with person, the (show, role, order) index
+    # with show. Each extra B-tree is paid on every credit an import writes.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="credits", db_index=False
+    )
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="credits", db_index=False)
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.CAST)
     character = models.CharField(
         max_length=255, blank=True, help_text="For cast: the character's name as billed."
@@ -535,7 +539,6 @@ class Credit(models.Model):
         ]
         indexes = [
             models.Index(fields=["show", "role", "order"]),
-            models.Index(fields=["person", "show"]),
         ]
 
     def __str__(self) -> str:
