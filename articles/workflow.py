@@ -233,32 +233,29 @@ def article_schedule(*, article: Article, by: User, published_at: datetime | Non
     return article
 
 
-@transaction.atomic
-def article_unpublish(*, article: Article, by: User) -> Article:
-    """Take a published, scheduled or archived story back to draft."""
-    check_transition(by, article, "unpublish")
+def _take_down(article: Article, by: User, *, transition: str, status: str, verb: str) -> Article:
+    """Move a story off the public site; pages that showed it hear ``article_withdrawn``."""
+    check_transition(by, article, transition)
     was_live = article.is_published
-    article.status = Status.DRAFT
+    article.status = status
     article.went_live_at = None
     _save(article, by)
-    _log(article, by, "Unpublished")
+    _log(article, by, verb)
     if was_live:
         _send_on_commit(article_withdrawn, article)
     return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, by: User) -> Article:
+    """Take a published, scheduled or archived story back to draft."""
+    return _take_down(article, by, transition="unpublish", status=Status.DRAFT, verb="Unpublished")
 
 
 @transaction.atomic
 def article_archive(*, article: Article, by: User) -> Article:
     """Retire a story: off the public site, kept (with its links) for the record."""
-    check_transition(by, article, "archive")
-    was_live = article.is_published
-    article.status = Status.ARCHIVED
-    article.went_live_at = None
-    _save(article, by)
-    _log(article, by, "Archived")
-    if was_live:
-        _send_on_commit(article_withdrawn, article)
-    return article
+    return _take_down(article, by, transition="archive", status=Status.ARCHIVED, verb="Archived")
 
 
 SERVICES = {

@@ -33,14 +33,6 @@ GUNICORN=$(dirname "$BENCH_PY")/gunicorn
 source bench/services.sh
 
 WORK=$(mktemp -d /tmp/newsroom-faults.XXXXXX)
-APP_PID=""
-stop_app() {
-    if [ -n "$APP_PID" ]; then
-        kill "$APP_PID" 2>/dev/null || true
-        wait "$APP_PID" 2>/dev/null || true
-        APP_PID=""
-    fi
-}
 cleanup() { stop_app; bench_stop_all; rm -rf "$WORK"; }
 trap cleanup EXIT
 

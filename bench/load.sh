@@ -45,14 +45,6 @@ source bench/services.sh
 OUT=$ROOT/var/bench
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/newsroom-load.XXXXXX)
-APP_PID=""
-stop_app() {
-    if [ -n "$APP_PID" ]; then
-        kill "$APP_PID" 2>/dev/null || true
-        wait "$APP_PID" 2>/dev/null || true
-        APP_PID=""
-    fi
-}
 cleanup() { stop_app; bench_stop_all; rm -rf "$WORK"; }
 trap cleanup EXIT
 

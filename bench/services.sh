@@ -116,6 +116,16 @@ bench_dataset() {
     fi
 }
 
+# The app server a script started (its pid in APP_PID), stopped and forgotten.
+APP_PID=""
+stop_app() {
+    if [ -n "$APP_PID" ]; then
+        kill "$APP_PID" 2>/dev/null || true
+        wait "$APP_PID" 2>/dev/null || true
+        APP_PID=""
+    fi
+}
+
 bench_stop_all() {
     redis_stop
     pg_stop
