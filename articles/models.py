@@ -9,6 +9,8 @@ states that the catalog lacks, waiting for an editor.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -76,13 +78,16 @@ STORY_PANEL_CREDITS = 40
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> ArticleQuerySet:
-        """What the public may see: published (or scheduled) and publish time passed.
+    def published(self, at: datetime | None = None) -> ArticleQuerySet:
+        """What the public may see: published (or scheduled) and publish time passed (by
+        ``at``, now unless given).
 
         A scheduled story needs nothing to happen at its time: the moment it is read after
         ``published_at`` it is live, whichever of the two statuses it was saved with.
         """
-        return self.filter(status__in=Article.LIVE_STATUSES, published_at__lte=timezone.now())
+        return self.filter(
+            status__in=Article.LIVE_STATUSES, published_at__lte=at or timezone.now()
+        )
 
     def scheduled(self) -> ArticleQuerySet:
         """Published or scheduled stories whose time has not come yet."""

@@ -19,27 +19,11 @@ from taggit.models import Tag
 
 from catalog.models import Credit, Show
 from catalog.panels import CreditRow, show_rows
-from newsroom.links import page_url
+from newsroom.links import TagLink, page_url
 from newsroom.prepared import PreparedQuery
 
+from .cards import AuthorLink
 from .models import STORY_PANEL_CREDITS, Article, Byline, Mention
-
-
-class AuthorLink(NamedTuple):
-    name: str
-    url: str
-
-    def get_absolute_url(self) -> str:
-        return self.url
-
-
-class BylineRow(NamedTuple):
-    author: AuthorLink
-
-
-class TagLink(NamedTuple):
-    name: str
-    slug: str
 
 
 class MentionRow(NamedTuple):
@@ -59,7 +43,7 @@ class MentionRow(NamedTuple):
 
 @dataclass(frozen=True)
 class StoryParts:
-    bylines: list[BylineRow]
+    bylines: list[AuthorLink]
     tags: list[TagLink]
     mentions: list[MentionRow]
     credits: list[CreditRow]  # the panel: the top of the main show's billing
@@ -110,7 +94,7 @@ def story_parts(article: Article) -> StoryParts:
     """Everything listed beside ``article`` on its page: four queries (three without a main
     show), whatever the length of the bylines, tags, mentions or the show's credits."""
     bylines = [
-        BylineRow(AuthorLink(name, page_url("articles:author_detail", slug=slug)))
+        AuthorLink(name, page_url("articles:author_detail", slug=slug))
         for name, slug in BYLINES.rows(article_id=article.pk)
     ]
     tags = [TagLink(name, slug) for name, slug in TAGS.rows(article_id=article.pk)]

@@ -46,7 +46,7 @@ def article_data(article: Article, parts: StoryParts) -> dict[str, Any]:
         # An edit made while the story was scheduled predates publication.
         modified = published
     url = absolute_url(article.get_absolute_url())
-    authors = [author_ref(b.author) for b in parts.bylines]
+    authors = [author_ref(author) for author in parts.bylines]
     return compact(
         {
             "@context": SCHEMA_CONTEXT,

@@ -8,6 +8,8 @@ every process rebuilds it.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
@@ -146,21 +148,12 @@ class ShowQuerySet(models.QuerySet):
         return self.select_related("network")
 
     def for_detail(self) -> ShowQuerySet:
-        """The show page: network, studios, public seasons, spinoffs and tags, in a fixed
-        number of queries however many there are. Its cast and crew come as plain rows
-        (``Credit.objects.show_page_values()``): hundreds of model instances cost more than
-        the page's queries.
-
-        A season announced by a story that is not public yet stays hidden, so a scheduled
-        renewal changes nothing anyone can see before its time.
+        """The show page's row: the show with its network and the show it spun off from,
+        in one query. Its studios, spinoffs, tags, public seasons and credits are read
+        beside it as plain rows (``catalog.profiles``); hundreds of model instances and
+        ``prefetch_related`` cost more than the page's queries.
         """
-        public_seasons = Season.objects.visible().order_by("number")
-        return self.select_related("network", "spinoff_of").prefetch_related(
-            models.Prefetch("studios", queryset=Company.objects.order_by("name")),
-            models.Prefetch("seasons", queryset=public_seasons),
-            "tags",
-            models.Prefetch("spinoffs", queryset=Show.objects.order_by("year_start", "title")),
-        )
+        return self.select_related("network", "spinoff_of")
 
     def with_effective_status(self) -> ShowQuerySet:
         """Annotate ``effective_status``: what the public is told about the show today.
@@ -350,6 +343,19 @@ class Show(KeyedModel):
     def name(self) -> str:
         return self.title
 
+    def decide_status(self, story_kind: str | None, story_final: bool | None, story_id: int | None) -> None:
+        """Set ``effective_status`` (and the ``status_story_*`` values) from the deciding
+        story read on its own, exactly as ``with_effective_status()`` annotates them."""
+        self.status_story_kind, self.status_story_final, self.status_story_id = story_kind, story_final, story_id
+        if self.status_locked or story_kind is None:
+            self.effective_status = self.status
+        elif story_kind == "renewal":
+            self.effective_status = Show.Status.ENDING if story_final else Show.Status.RENEWED
+        elif story_kind == "cancellation":
+            self.effective_status = Show.Status.CANCELLED
+        else:
+            self.effective_status = self.status
+
     @property
     def effective_status_label(self) -> str:
         """The label of ``effective_status`` when annotated (``with_effective_status()``)."""
@@ -358,14 +364,14 @@ class Show(KeyedModel):
 
 
 class SeasonQuerySet(models.QuerySet):
-    def visible(self) -> SeasonQuerySet:
+    def visible(self, at: datetime | None = None) -> SeasonQuerySet:
         """Seasons the public may see: known to the catalog, or announced by a story that is
-        published and whose publish time has passed."""
+        published and whose publish time has passed (by ``at``, now unless given)."""
         return self.filter(
             Q(announced_by__isnull=True)
             | Q(
                 announced_by__status__in=["published", "scheduled"],
-                announced_by__published_at__lte=timezone.now(),
+                announced_by__published_at__lte=at or timezone.now(),
             )
         )
 

@@ -7,7 +7,7 @@ functions never query.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsroom.structured_data import (
     SCHEMA_CONTEXT,
@@ -19,8 +19,13 @@ from newsroom.structured_data import (
     wikidata_url,
 )
 
-from .models import Company, Credit, Person, Season, Show
+from .models import Company, Credit, Person, Show
 from .panels import CreditRow
+
+if TYPE_CHECKING:
+    from newsroom.links import Link
+
+    from .profiles import SeasonRow
 
 # Most senior first: executive, co-executive, then producers.
 PRODUCER_ROLES = [
@@ -73,7 +78,7 @@ def performance_role(credit: CreditRow) -> dict[str, Any]:
     )
 
 
-def season_item(show: Show, season: Season) -> dict[str, Any]:
+def season_item(show: Show, season: SeasonRow) -> dict[str, Any]:
     return compact(
         {
             "@type": "TVSeason",
@@ -87,7 +92,7 @@ def season_item(show: Show, season: Season) -> dict[str, Any]:
 
 
 def show_data(
-    show: Show, *, credits: list[CreditRow], seasons: list[Season], studios: list[Company]
+    show: Show, *, credits: list[CreditRow], seasons: list[SeasonRow], studios: list[Link]
 ) -> dict[str, Any]:
     """``TVSeries`` (or ``Movie``) for the show page: cast as ``PerformanceRole``s with their
     characters, directors, producers, creators, seasons, studios and external ids."""

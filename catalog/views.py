@@ -11,23 +11,29 @@ from typing import Any
 
 from django.views.generic import DetailView
 
+from articles.cards import with_bylines
 from articles.models import Article
 from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
 
-from .models import Company, Credit, Person, Show
-from .panels import (
-    cast_of,
-    credits_by_show,
-    credits_html,
-    crew_by_role,
-    person_credits_html,
-    person_rows,
-    show_rows,
+from .models import Company, Person, Show
+from .panels import cast_of, credits_by_show, credits_html, crew_by_role, person_credits_html
+from .profiles import (
+    PROFILE_LIMIT,
+    STORIES_ABOUT_SHOW,
+    STORIES_ABOUT_THEIR_SHOWS,
+    STORIES_MENTIONING_PERSON,
+    STORIES_MENTIONING_SHOW,
+    decide_status,
+    person_credits,
+    public_seasons,
+    show_credits,
+    spinoffs_of,
+    studios_of,
+    tags_of_show,
 )
 from .structured_data import company_data, person_data, show_data
 
-PROFILE_LIMIT = 20
 SHOW_LIMIT = 50
 
 
@@ -51,27 +57,25 @@ def show_meta(show: Show) -> PageMeta:
 class ShowDetailView(DetailView):
     context_object_name = "show"
 
-    def get_queryset(self):
-        # Per request: for_detail() hides seasons announced by stories not yet public, as of
-        # now; a class-level queryset would freeze "now" at import.
-        return Show.objects.for_detail().with_effective_status()
+    queryset = Show.objects.for_detail()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         show: Show = self.object
-        credits = show_rows(Credit.objects.filter(show=show).show_page_values())
-        seasons = list(show.seasons.all())
-        studios = list(show.studios.all())
-        published = Article.objects.published()
-        about = published.about(show).for_listing()
-        mentioning = published.mentioning(show=show).exclude(main_show=show).for_listing()
+        decide_status(show)
+        credits = show_credits(show.pk)
+        seasons = public_seasons(show.pk)
+        studios = studios_of(show.pk)
+        about = STORIES_ABOUT_SHOW.cards(show_id=show.pk)
+        mentioning = STORIES_MENTIONING_SHOW.cards(show_id=show.pk)
+        with_bylines(about, mentioning)
         return super().get_context_data(
             credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
             seasons=seasons,
             studios=studios,
-            spinoffs=list(show.spinoffs.all()),
-            tags=list(show.tags.all()),
-            stories_about=list(about[:PROFILE_LIMIT]),
-            stories_mentioning=list(mentioning[:PROFILE_LIMIT]),
+            spinoffs=spinoffs_of(show.pk),
+            tags=tags_of_show(show.pk),
+            stories_about=about,
+            stories_mentioning=mentioning,
             structured_data=jsonld_script(
                 show_data(show, credits=credits, seasons=seasons, studios=studios)
             ),
@@ -86,17 +90,13 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person: Person = self.object
-        published = Article.objects.published()
-        mentioning = published.mentioning(person=person)
-        about_their_shows = published.about_shows_of(person).exclude(
-            pk__in=Article.objects.mentioning(person=person).values("pk")
-        )
+        mentioning = STORIES_MENTIONING_PERSON.cards(person_id=person.pk)
+        about_their_shows = STORIES_ABOUT_THEIR_SHOWS.cards(person_id=person.pk)
+        with_bylines(mentioning, about_their_shows)
         return super().get_context_data(
-            credits_html=person_credits_html(
-                credits_by_show(person_rows(Credit.objects.filter(person=person).person_page_values()))
-            ),
-            stories_mentioning=list(mentioning.for_listing()[:PROFILE_LIMIT]),
-            stories_about_their_shows=list(about_their_shows.for_listing()[:PROFILE_LIMIT]),
+            credits_html=person_credits_html(credits_by_show(person_credits(person.pk))),
+            stories_mentioning=mentioning,
+            stories_about_their_shows=about_their_shows,
             structured_data=jsonld_script(person_data(person)),
             meta=PageMeta(
                 title=person.name,

@@ -14,6 +14,7 @@ Unicode and are reversed the usual way.
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -53,3 +54,20 @@ def page_url(viewname: str, **kwargs: str | int) -> str:
 def _forget_templates(*, setting: str, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
         _template.cache_clear()
+
+
+class Link(NamedTuple):
+    """A named page read as a plain row (a studio, a spinoff, a tag): what lists show."""
+
+    name: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+class TagLink(NamedTuple):
+    """A tag read as a plain row; tag pages are linked with ``{% url %}`` (Unicode slugs)."""
+
+    name: str
+    slug: str

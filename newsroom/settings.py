@@ -112,6 +112,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+elif env_bool("DATABASE_SERVER_SIDE_BINDING", True):
+    # PostgreSQL: parameters bound by the server, so psycopg prepares a statement it has run
+    # five times on a connection and PostgreSQL stops planning the pages' queries anew.
+    # Turn off behind a pooler that cannot keep prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

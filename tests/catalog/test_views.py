@@ -13,10 +13,11 @@ from tests.page import Page
 pytestmark = pytest.mark.django_db
 
 # The queries each page runs, whatever the amount of data (see the *_query_count tests).
-# show, studios, seasons, tags, spinoffs, credits; stories about + bylines; mentioning + bylines
+# show, its deciding story, credits, seasons, studios, spinoffs, tags; stories about, stories
+# mentioning, the bylines of both lists
 SHOW_QUERIES = 10
-# person, credits; stories mentioning + bylines; stories about their shows + bylines
-PERSON_QUERIES = 6
+# person, credits, stories mentioning, stories about their shows, the bylines of both lists
+PERSON_QUERIES = 5
 # company, network shows, studio shows, stories + bylines
 COMPANY_QUERIES = 5
 

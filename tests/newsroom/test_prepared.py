@@ -1,10 +1,13 @@
 """Prepared queries: the SQL is compiled once per database, and every run returns exactly what
 the QuerySet it was written as returns, for whichever ids it is given."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article
 from catalog.models import Credit, Show
 from newsroom.prepared import PreparedQuery
 from tests import factories as f
@@ -59,12 +62,26 @@ def test_several_parameters_each_bound_where_they_belong():
     assert prepared.rows(low=b.pk, high=a.pk) == []
 
 
-def test_columns_that_need_converting_are_refused():
-    f.show()
-    prepared = PreparedQuery(lambda pk: Show.objects.filter(pk__gte=pk).values_list("poster_renditions"), "pk")
+def test_values_are_converted_as_the_queryset_converts_them():
+    show = f.show(poster_renditions={"renditions": [{"name": "a.webp", "width": 480}]})
 
-    with pytest.raises(ValueError, match="conversion"):
-        prepared.rows(pk=0)
+    def build(pk):
+        return Show.objects.filter(pk=pk).values_list("poster_renditions", "created_at", "year_start")
+
+    assert PreparedQuery(build, "pk").rows(pk=show.pk) == list(build(show.pk))
+
+
+def test_a_datetime_parameter_is_bound_as_the_field_binds_it():
+    show = f.show()
+    story = f.article(main_show=show)
+    cutoff = story.published_at
+    prepared = PreparedQuery(
+        lambda show_id, now: Article.objects.filter(main_show_id=show_id, published_at__lte=now).values_list("pk"),
+        "show_id", "now",
+    )
+
+    assert prepared.rows(show_id=show.pk, now=cutoff) == [(story.pk,)]
+    assert prepared.rows(show_id=show.pk, now=cutoff - timedelta(microseconds=1)) == []
 
 
 def test_a_parameter_the_sql_does_not_use_is_refused():

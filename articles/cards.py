@@ -1,0 +1,210 @@
+"""Story cards: the lists of stories on the home page, the story list and every profile page.
+
+A card shows a story's kind, main show, headline, dek, bylines, date and hero image. Profile
+pages list up to forty of them, so lists are read as plain rows (:func:`story_cards`, one
+query per list, and :func:`with_bylines`, one query for every list on the page) and written
+by :func:`story_list_html` rather than by a template per card: a card costs the template
+engine two includes and a few dozen variable lookups, which made story lists the largest
+part of the profile pages' time. Stories loaded as models (``for_listing()``) are written the
+same way through :func:`card_of`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import dateformat, timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from newsroom import images
+from newsroom.links import page_url
+from newsroom.prepared import PreparedQuery
+
+from .models import Article, Byline
+
+KIND_LABELS: dict[str, str] = dict(Article.Kind.choices)
+CARD_IMAGE_SIZES = "(min-width: 60rem) 10rem, 30vw"
+
+
+@dataclass(slots=True)
+class AuthorLink:
+    name: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass(slots=True)
+class StoryCard:
+    id: int
+    title: str
+    url: str
+    dek: str
+    kind: str
+    published_at: datetime | None
+    show_title: str | None
+    show_url: str | None
+    image: str  # the hero image's stored name, "" without one
+    renditions: dict[str, Any] | None
+    bylines: list[AuthorLink] = field(default_factory=list)
+
+
+_CARD_COLUMNS = (
+    "id", "title", "slug", "dek", "kind", "published_at", "created_at",
+    "main_show__title", "main_show__slug", "hero_image", "hero_image_renditions",
+)
+
+
+def _story_url(slug: str, when: datetime | None) -> str:
+    local = timezone.localtime(when or timezone.now())
+    return page_url(
+        "articles:article_detail",
+        year=local.year, month=f"{local.month:02d}", day=f"{local.day:02d}", slug=slug,
+    )
+
+
+def _card(row: tuple) -> StoryCard:
+    pk, title, slug, dek, kind, published_at, created_at, show_title, show_slug, image, renditions = row
+    return StoryCard(
+        id=pk,
+        title=title,
+        url=_story_url(slug, published_at or created_at),
+        dek=dek,
+        kind=kind,
+        published_at=published_at,
+        show_title=show_title,
+        show_url=page_url("catalog:show_detail", slug=show_slug) if show_slug else None,
+        image=image or "",
+        renditions=renditions,
+    )
+
+
+def story_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
+    """The first ``limit`` stories of ``stories`` (already filtered and ordered) as cards,
+    in one query. Bylines come separately (:func:`with_bylines`)."""
+    return [_card(row) for row in stories.values_list(*_CARD_COLUMNS)[:limit]]
+
+
+class CardList:
+    """A story list of a fixed shape (a profile's newest stories), prepared once.
+
+    ``stories(now=…, **params)`` returns the public stories of the list, filtered and
+    ordered; ``params`` are the ids it takes (``newsroom.prepared``).
+    """
+
+    def __init__(self, stories: Callable[..., QuerySet], *params: str, limit: int) -> None:
+        self.query = PreparedQuery(
+            lambda **values: stories(**values).values_list(*_CARD_COLUMNS)[:limit], *params, "now"
+        )
+
+    def cards(self, **params: int) -> list[StoryCard]:
+        return [_card(row) for row in self.query.rows(now=timezone.now(), **params)]
+
+
+# Bylines for up to this many stories in one prepared query (a page's lists together).
+_BYLINE_BATCH = 40
+_BYLINE_SLOTS = tuple(f"article_{i}" for i in range(_BYLINE_BATCH))
+BYLINES = PreparedQuery(
+    lambda **ids: Byline.objects.filter(article_id__in=ids.values())
+    .order_by("article_id", "order", "id")
+    .values_list("article_id", "author__name", "author__slug"),
+    *_BYLINE_SLOTS,
+)
+
+
+def with_bylines(*lists: list[StoryCard]) -> None:
+    """Fill in the bylines of every card in ``lists``: one query for up to forty stories."""
+    by_id: dict[int, list[StoryCard]] = {}
+    for cards in lists:
+        for card in cards:
+            by_id.setdefault(card.id, []).append(card)
+    ids = list(by_id)
+    for start in range(0, len(ids), _BYLINE_BATCH):
+        batch = ids[start : start + _BYLINE_BATCH]
+        batch += [0] * (_BYLINE_BATCH - len(batch))  # no story has id 0
+        for article_id, name, slug in BYLINES.rows(**dict(zip(_BYLINE_SLOTS, batch, strict=True))):
+            link = AuthorLink(name, page_url("articles:author_detail", slug=slug))
+            for card in by_id[article_id]:
+                card.bylines.append(link)
+
+
+def card_of(article: Article) -> StoryCard:
+    """A card from a story loaded with ``for_listing()`` (its bylines prefetched)."""
+    show = article.main_show
+    return StoryCard(
+        id=article.pk,
+        title=article.title,
+        url=article.get_absolute_url(),
+        dek=article.dek,
+        kind=article.kind,
+        published_at=article.published_at,
+        show_title=show.title if show else None,
+        show_url=show.get_absolute_url() if show else None,
+        image=article.hero_image.name or "",
+        renditions=article.hero_image_renditions,
+        bylines=[
+            AuthorLink(b.author.name, b.author.get_absolute_url()) for b in article.bylines.all()
+        ],
+    )
+
+
+def byline_html(authors: list[AuthorLink]) -> str:
+    """"By A, B and C", each name linking to the author's page."""
+    if not authors:
+        return ""
+    links = [f'<a href="{escape(a.url)}" rel="author">{escape(a.name)}</a>' for a in authors]
+    names = links[0] if len(links) == 1 else ", ".join(links[:-1]) + " and " + links[-1]
+    return f'<span class="byline">By {names}</span>'
+
+
+def _image_html(card: StoryCard) -> str:
+    if not card.image:
+        return ""
+    storage = Article._meta.get_field("hero_image").storage
+    image = images.srcset(card.renditions, storage) or {"src": storage.url(card.image)}
+    srcset = (
+        f' srcset="{escape(image["srcset"])}" sizes="{CARD_IMAGE_SIZES}"' if image.get("srcset") else ""
+    )
+    size = f' width="{image["width"]}" height="{image["height"]}"' if image.get("width") else ""
+    return (
+        f'<img src="{escape(image["src"])}"{srcset}{size} alt="" loading="lazy" '
+        f'decoding="async" class="card__image">'
+    )
+
+
+def card_html(card: StoryCard, level: int = 3) -> str:
+    kicker = escape(KIND_LABELS.get(card.kind, card.kind))
+    if card.show_url:
+        kicker += f' · <a href="{escape(card.show_url)}">{escape(card.show_title)}</a>'
+    dek = f'<p class="card__dek">{escape(card.dek)}</p>' if card.dek else ""
+    byline = byline_html(card.bylines)
+    when = ""
+    if card.published_at:
+        local = timezone.localtime(card.published_at)
+        when = (
+            f'<time datetime="{dateformat.format(local, "Y-m-d\\TH:i:sO")}">'
+            f"{dateformat.format(local, 'F j, Y')}</time>"
+        )
+    return (
+        f'<article class="card">{_image_html(card)}'
+        f'<p class="card__kicker">{kicker}</p>'
+        f'<h{level} class="card__title"><a href="{escape(card.url)}">{escape(card.title)}</a></h{level}>'
+        f'{dek}<p class="card__meta">{byline}{" · " if byline and when else ""}{when}</p></article>'
+    )
+
+
+def story_list_html(
+    stories: Iterable[StoryCard | Article], *, level: int = 3, empty: str = "No stories yet."
+) -> SafeString:
+    """A list of story cards, or ``empty`` when there are none."""
+    cards = [s if isinstance(s, StoryCard) else card_of(s) for s in stories]
+    if not cards:
+        return mark_safe(f'<p class="empty">{escape(empty)}</p>')  # noqa: S308 — escaped above
+    items = "".join(f"<li>{card_html(card, level)}</li>" for card in cards)
+    return mark_safe(f'<ul class="story-list" role="list">{items}</ul>')  # noqa: S308 — every value escaped

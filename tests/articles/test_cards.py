@@ -1,0 +1,109 @@
+"""Story cards: read as rows (a prepared list, or any QuerySet), bylines for every list on a
+page in one query, written as the story lists' HTML with every value escaped."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from lxml import html
+
+from articles.cards import CardList, card_of, story_cards, story_list_html, with_bylines
+from articles.models import Article
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+ABOUT = CardList(
+    lambda show_id, now: Article.objects.published(now).about(show_id).newest(), "show_id", limit=5
+)
+
+
+def cards_html(cards, **kwargs):
+    return html.fragment_fromstring(str(story_list_html(cards, **kwargs)), create_parent="div")
+
+
+def test_a_prepared_list_is_the_newest_public_stories_of_its_entity():
+    show, other = f.show(), f.show()
+    now = timezone.now()
+    stories = [f.article(main_show=show, published_at=now - timedelta(hours=h)) for h in range(1, 8)]
+    f.article(main_show=other)
+    f.article(main_show=show, status=Article.Status.DRAFT, published_at=None)
+    f.article(main_show=show, status=Article.Status.SCHEDULED, published_at=now + timedelta(hours=1))
+
+    cards = ABOUT.cards(show_id=show.pk)
+
+    assert [c.id for c in cards] == [s.pk for s in stories[:5]]
+    assert [c.url for c in cards] == [s.get_absolute_url() for s in stories[:5]]
+    assert cards[0].show_url == show.get_absolute_url()
+    assert ABOUT.cards(show_id=other.pk)[0].show_title == other.title
+
+
+def test_bylines_for_every_list_in_one_query_in_byline_order(django_assert_num_queries):
+    first, second, third = f.author("Nellie Andreeva"), f.author("Matt Webb Mitovich"), f.author("Joe Otterson")
+    a = f.article(authors=[second, first])
+    b = f.article(authors=[third])
+    c = f.article()
+    lists = [story_cards(Article.objects.filter(pk__in=[a.pk, c.pk]).order_by("pk"), 10),
+             story_cards(Article.objects.filter(pk__in=[b.pk, a.pk]).order_by("pk"), 10)]
+
+    with django_assert_num_queries(1):
+        with_bylines(*lists)
+
+    by_id = {card.id: [author.name for author in card.bylines] for cards in lists for card in cards}
+    assert by_id == {a.pk: ["Matt Webb Mitovich", "Nellie Andreeva"], b.pk: ["Joe Otterson"], c.pk: []}
+
+
+def test_bylines_of_more_stories_than_one_query_takes(django_assert_num_queries):
+    writer = f.author()
+    stories = [f.article(authors=[writer]) for _ in range(45)]
+    cards = story_cards(Article.objects.filter(pk__in=[s.pk for s in stories]).order_by("pk"), 100)
+
+    with django_assert_num_queries(2):
+        with_bylines(cards)
+
+    assert all([a.name for a in card.bylines] == [writer.name] for card in cards)
+
+
+def test_card_html_links_story_show_and_authors():
+    show = f.show("Ballard")
+    story = f.article("Ballard renewed", dek="A second season.", main_show=show,
+                      kind=Article.Kind.RENEWAL, authors=[f.author("Nellie Andreeva"), f.author("Joe Otterson")])
+    cards = story_cards(Article.objects.filter(pk=story.pk), 1)
+    with_bylines(cards)
+
+    doc = cards_html(cards, level=2)
+
+    assert doc.xpath("//h2[@class='card__title']/a/@href") == [story.get_absolute_url()]
+    assert doc.xpath("string(//p[@class='card__kicker'])") == "Renewal · Ballard"
+    assert doc.xpath("//p[@class='card__kicker']/a/@href") == [show.get_absolute_url()]
+    assert doc.xpath("string(//span[@class='byline'])") == "By Nellie Andreeva and Joe Otterson"
+    authors = [byline.author for byline in story.bylines.order_by("order")]
+    assert doc.xpath("//a[@rel='author']/@href") == [author.get_absolute_url() for author in authors]
+    assert doc.xpath("//time/@datetime") == [timezone.localtime(story.published_at).strftime("%Y-%m-%dT%H:%M:%S%z")]
+
+
+def test_rows_and_models_give_the_same_card():
+    story = f.article("Ballard renewed", dek="A second season.", main_show=f.show(),
+                      authors=[f.author(), f.author(), f.author()])
+    rows = story_cards(Article.objects.filter(pk=story.pk), 1)
+    with_bylines(rows)
+    model = Article.objects.for_listing().get(pk=story.pk)
+
+    assert str(story_list_html(rows)) == str(story_list_html([model]))
+    assert card_of(model).bylines == rows[0].bylines
+
+
+def test_everything_in_a_card_is_escaped():
+    hostile = '<script>alert(1)</script>"'
+    story = f.article(hostile, dek=hostile, main_show=f.show(hostile), authors=[f.author(hostile)])
+    cards = story_cards(Article.objects.filter(pk=story.pk), 1)
+    with_bylines(cards)
+
+    out = str(story_list_html(cards, empty=hostile))
+
+    assert "<script>" not in out
+    assert out.count("&lt;script&gt;") == 4  # title, dek, show, author
+
+
+def test_an_empty_list_says_so_escaped():
+    assert str(story_list_html([], empty="No <b>stories</b>")) == '<p class="empty">No &lt;b&gt;stories&lt;/b&gt;</p>'
