@@ -12,13 +12,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from catalog.models import Company, Credit, Person, Show
 from catalog.tags import CaseInsensitiveTaggableManager
+from newsroom.links import page_url
 from newsroom.text import unique_slug
 
 
@@ -57,7 +57,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:author_detail", kwargs={"slug": self.slug})
+        return page_url("articles:author_detail", slug=self.slug)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -114,29 +114,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> ArticleQuerySet:
-        """The story page: everything it shows, joined or prefetched up front.
+        """The story page's row: the story with its main show, the show's network and the
+        source joined, in one query.
 
-        Bylines, tags, the active mentions with their person, show or company, and the main
-        show's cast and crew with their people (``main_show.panel_credits``): a fixed number
-        of queries however long the credits or the mentions are. The panel is the top of the
-        billing (one more than ``STORY_PANEL_CREDITS``, to tell whether there are more): a
-        series with hundreds of credits must not make each of its stories load them all.
+        What the page lists beside it (bylines, tags, mentions, the cast & crew panel) is read
+        by :func:`articles.story.story_parts` in one plain query each, not by
+        ``prefetch_related``: building four prefetches cost more than the page's SQL.
         """
-        mentions = (
-            Mention.objects.active()
-            .select_related("person", "show", "company")
-            .order_by(models.F("position").asc(nulls_last=True), "id")
-        )
-        credits = Credit.objects.with_people().in_billing_order()[: STORY_PANEL_CREDITS + 1]
-        return (
-            self._with_bylines()
-            .select_related("main_show__network")
-            .prefetch_related(
-                "tags",
-                models.Prefetch("mentions", queryset=mentions, to_attr="active_mentions"),
-                models.Prefetch("main_show__credits", queryset=credits, to_attr="panel_credits"),
-            )
-        )
+        return self.select_related("main_show__network", "source")
 
     def newest(self) -> ArticleQuerySet:
         return self.order_by("-published_at", "-id")
@@ -382,14 +367,12 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         when = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
+        return page_url(
             "articles:article_detail",
-            kwargs={
-                "year": when.year,
-                "month": f"{when.month:02d}",
-                "day": f"{when.day:02d}",
-                "slug": self.slug,
-            },
+            year=when.year,
+            month=f"{when.month:02d}",
+            day=f"{when.day:02d}",
+            slug=self.slug,
         )
 
     @property

@@ -2,7 +2,8 @@
 
 ``about`` is the story's main show; ``mentions`` are exactly the active ``Mention`` rows that
 linking (or an editor) stored — people who appear only in the cast & crew panel are not
-mentions. Built from the prefetched story (``Article.objects.for_detail()``): no queries.
+mentions. Built from the story and what its page read beside it (``articles.story``): no
+queries.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.structured_data import company_ref, person_ref, show_ref
+from catalog.structured_data import show_ref
 from newsroom.structured_data import SCHEMA_CONTEXT, absolute_url, compact
 
-from .models import Article, Mention
+from .models import Article
+from .story import MentionRow, StoryParts
 
 
 def publisher() -> dict[str, Any]:
@@ -28,12 +30,8 @@ def author_ref(author) -> dict[str, Any]:
     return {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
 
 
-def mention_ref(mention: Mention) -> dict[str, Any]:
-    if mention.person_id:
-        return person_ref(mention.person)
-    if mention.show_id:
-        return show_ref(mention.show)
-    return company_ref(mention.company)
+def mention_ref(mention: MentionRow) -> dict[str, Any]:
+    return {"@type": mention.schema_type, "name": mention.name, "url": absolute_url(mention.url)}
 
 
 def _local_seconds(when: datetime | None) -> datetime | None:
@@ -41,14 +39,14 @@ def _local_seconds(when: datetime | None) -> datetime | None:
     return timezone.localtime(when).replace(microsecond=0) if when else None
 
 
-def article_data(article: Article, *, mentions: list[Mention]) -> dict[str, Any]:
+def article_data(article: Article, parts: StoryParts) -> dict[str, Any]:
     published = _local_seconds(article.published_at)
     modified = _local_seconds(article.updated_at)
     if published and (modified is None or modified < published):
         # An edit made while the story was scheduled predates publication.
         modified = published
     url = absolute_url(article.get_absolute_url())
-    authors = [author_ref(b.author) for b in article.bylines.all()]
+    authors = [author_ref(b.author) for b in parts.bylines]
     return compact(
         {
             "@context": SCHEMA_CONTEXT,
@@ -60,12 +58,12 @@ def article_data(article: Article, *, mentions: list[Mention]) -> dict[str, Any]
             "datePublished": published.isoformat() if published else None,
             "dateModified": modified.isoformat() if modified else None,
             "articleSection": article.get_kind_display(),
-            "keywords": [tag.name for tag in article.tags.all()],
+            "keywords": [tag.name for tag in parts.tags],
             "image": absolute_url(article.hero_image.url) if article.hero_image else None,
             "author": authors or [publisher()],
             "publisher": publisher(),
             "about": show_ref(article.main_show) if article.main_show_id else None,
-            "mentions": [mention_ref(m) for m in mentions],
+            "mentions": [mention_ref(m) for m in parts.mentions],
         }
     )
 

@@ -22,13 +22,14 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from catalog.models import Show
-from catalog.panels import cast_of, credits_html, crew_by_role, rows_of
+from catalog.panels import cast_of, credits_html, crew_by_role
 from newsroom.caching import content_changed_at
 from newsroom.seo import PageMeta, latest_feeds, profile_feeds
 from newsroom.structured_data import jsonld_script
 
-from .models import STORY_PANEL_CREDITS, Article, Author
+from .models import Article, Author
 from .scorecard import build_scorecard
+from .story import story_parts
 from .structured_data import article_data, author_data, website_data
 
 HOME_LATEST = 10
@@ -114,20 +115,18 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         article: Article = self.object
-        mentions = article.active_mentions
-        credits = article.main_show.panel_credits if article.main_show_id else []
-        more_credits = len(credits) > STORY_PANEL_CREDITS
-        credits = rows_of(credits[:STORY_PANEL_CREDITS])
-        credited = {c.person_id for c in credits}
-        also_named = [m for m in mentions if m.person_id and m.person_id not in credited]
+        parts = story_parts(article)
+        credited = {c.person_id for c in parts.credits}
+        also_named = [m for m in parts.mentions if m.person_id and m.person_id not in credited]
         return super().get_context_data(
-            bylines=list(article.bylines.all()),
-            tags=list(article.tags.all()),
-            credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
-            more_credits=more_credits,
+            bylines=parts.bylines,
+            tags=parts.tags,
+            mentions=parts.mentions,
+            credits_html=credits_html(cast_of(parts.credits), crew_by_role(parts.credits), level=3),
+            more_credits=parts.more_credits,
             also_named=also_named,
             is_preview=not article.is_published,
-            structured_data=jsonld_script(article_data(article, mentions=mentions)),
+            structured_data=jsonld_script(article_data(article, parts)),
             meta=PageMeta(
                 title=article.title,
                 description=article.dek or article.title,

@@ -11,11 +11,11 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from newsroom.links import page_url
 from newsroom.text import unique_slug
 
 from .tags import CaseInsensitiveTaggableManager
@@ -125,7 +125,7 @@ class Company(KeyedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:company_detail", kwargs={"slug": self.slug})
+        return page_url("catalog:company_detail", slug=self.slug)
 
 
 class TaggedShow(TaggedItemBase):
@@ -331,7 +331,7 @@ class Show(KeyedModel):
         return f"{self.title} ({self.year_start})" if self.year_start else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:show_detail", kwargs={"slug": self.slug})
+        return page_url("catalog:show_detail", slug=self.slug)
 
     @property
     def is_film(self) -> bool:
@@ -339,7 +339,12 @@ class Show(KeyedModel):
 
     @property
     def schema_type(self) -> str:
-        return "Movie" if self.is_film else "TVSeries"
+        return self.schema_type_of(self.kind)
+
+    @classmethod
+    def schema_type_of(cls, kind: str) -> str:
+        """schema.org type of a show of this kind (for rows read without a Show)."""
+        return "Movie" if kind == cls.Kind.FILM else "TVSeries"
 
     @property
     def name(self) -> str:
@@ -450,7 +455,7 @@ class Person(KeyedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:person_detail", kwargs={"slug": self.slug})
+        return page_url("catalog:person_detail", slug=self.slug)
 
 
 class CreditQuerySet(models.QuerySet):

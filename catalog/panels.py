@@ -6,7 +6,7 @@ The show and person pages list hundreds of credits, so they read them as plain r
 written here rather than by a template loop: per credit, a template costs a dozen variable
 lookups and a ``reverse()`` for the link, which made these pages the slowest of the site.
 Links come from one reversed prefix per page (:func:`url_maker`). The story page's bounded
-panel goes through the same code with its prefetched credits (:func:`rows_of`).
+panel goes through the same code with the top of the show's billing (``articles.story``).
 """
 
 from __future__ import annotations
@@ -77,15 +77,6 @@ class PersonCreditRow(NamedTuple):
     year_start: int | None
     role: str
     character: str
-
-
-def rows_of(credits: Iterable[Credit]) -> list[CreditRow]:
-    """Rows from credits loaded with their people (the story page's prefetched panel)."""
-    url = url_maker("catalog:person_detail")
-    return [
-        CreditRow(c.person_id, c.person.name, url(c.person.slug), c.role, c.character)
-        for c in credits
-    ]
 
 
 def show_rows(values: Iterable[tuple]) -> list[CreditRow]:

@@ -7,7 +7,8 @@ which alias served a read shows in each object's ``_state.db``.
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from newsroom.routers import REPLICA_DB_ALIAS, ReplicaRouter
@@ -27,11 +28,16 @@ def replica_on(settings):
 def test_public_story_page_reads_from_the_replica_when_configured(client, replica_on):
     w = f.renewal_scenario()
 
-    response = client.get(w.story.get_absolute_url())
+    with CaptureQueriesContext(connections["default"]) as primary, \
+            CaptureQueriesContext(connections[REPLICA_DB_ALIAS]) as replica:
+        response = client.get(w.story.get_absolute_url())
 
     assert response.status_code == 200
     assert response.context["article"]._state.db == REPLICA_DB_ALIAS
-    assert all(c._state.db == REPLICA_DB_ALIAS for c in response.context["article"].active_mentions)
+    assert response.context["mentions"]
+    # The rows beside the story (bylines, tags, mentions, the panel) are replica reads too.
+    assert any("articles_mention" in q["sql"] for q in replica.captured_queries)
+    assert not any("articles_mention" in q["sql"] for q in primary.captured_queries)
 
 
 def test_public_profile_pages_read_from_the_replica(client, replica_on):

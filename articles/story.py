@@ -1,0 +1,125 @@
+"""What a story's page shows beside the story itself, read in one plain query each.
+
+The story page is the site's busiest, so its reads are kept to what it shows: the bylines
+with their authors, the tags, the active mentions with each entity's name and page, and the
+top of the main show's billing for the cast & crew panel. Each is a prepared query on the
+story's (or its show's) id returning plain rows (``newsroom.prepared``): model instances,
+``prefetch_related`` and compiling the SQL anew on every view cost several times what the
+database spends on these queries, and a sliced prefetch would turn the panel into a window
+over every credit of the show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db import models
+from taggit.models import Tag
+
+from catalog.models import Credit, Show
+from catalog.panels import CreditRow, show_rows
+from newsroom.links import page_url
+from newsroom.prepared import PreparedQuery
+
+from .models import STORY_PANEL_CREDITS, Article, Byline, Mention
+
+
+class AuthorLink(NamedTuple):
+    name: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+class BylineRow(NamedTuple):
+    author: AuthorLink
+
+
+class TagLink(NamedTuple):
+    name: str
+    slug: str
+
+
+class MentionRow(NamedTuple):
+    """An active mention: the entity it links to (exactly one of the three ids is set)."""
+
+    person_id: int | None
+    show_id: int | None
+    company_id: int | None
+    name: str
+    url: str
+    schema_type: str  # schema.org type of the entity: Person, TVSeries, Movie, Organization
+    character: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True)
+class StoryParts:
+    bylines: list[BylineRow]
+    tags: list[TagLink]
+    mentions: list[MentionRow]
+    credits: list[CreditRow]  # the panel: the top of the main show's billing
+    more_credits: bool  # the show has more credits than the panel shows
+
+
+BYLINES = PreparedQuery(
+    lambda article_id: Byline.objects.filter(article_id=article_id)
+    .order_by("order", "id")
+    .values_list("author__name", "author__slug"),
+    "article_id",
+)
+TAGS = PreparedQuery(
+    lambda article_id: Tag.objects.filter(articles_taggedarticle_items__content_object_id=article_id)
+    .order_by("name")
+    .values_list("name", "slug"),
+    "article_id",
+)
+MENTIONS = PreparedQuery(
+    lambda article_id: Mention.objects.active()
+    .filter(article_id=article_id)
+    .order_by(models.F("position").asc(nulls_last=True), "id")
+    .values_list(
+        "person_id", "show_id", "company_id", "character",
+        "person__name", "person__slug", "show__title", "show__slug", "show__kind",
+        "company__name", "company__slug",
+    ),
+    "article_id",
+)
+PANEL = PreparedQuery(
+    lambda show_id: Credit.objects.filter(show_id=show_id).show_page_values()[
+        : STORY_PANEL_CREDITS + 1
+    ],
+    "show_id",
+)
+
+
+def _mention_row(row: tuple) -> MentionRow:
+    person_id, show_id, company_id, character, person, person_slug, show, show_slug, kind, company, company_slug = row
+    if person_id:
+        return MentionRow(person_id, None, None, person, page_url("catalog:person_detail", slug=person_slug), "Person", character)
+    if show_id:
+        return MentionRow(None, show_id, None, show, page_url("catalog:show_detail", slug=show_slug), Show.schema_type_of(kind), character)
+    return MentionRow(None, None, company_id, company, page_url("catalog:company_detail", slug=company_slug), "Organization", character)
+
+
+def story_parts(article: Article) -> StoryParts:
+    """Everything listed beside ``article`` on its page: four queries (three without a main
+    show), whatever the length of the bylines, tags, mentions or the show's credits."""
+    bylines = [
+        BylineRow(AuthorLink(name, page_url("articles:author_detail", slug=slug)))
+        for name, slug in BYLINES.rows(article_id=article.pk)
+    ]
+    tags = [TagLink(name, slug) for name, slug in TAGS.rows(article_id=article.pk)]
+    mentions = [_mention_row(row) for row in MENTIONS.rows(article_id=article.pk)]
+    credits = show_rows(PANEL.rows(show_id=article.main_show_id)) if article.main_show_id else []
+    return StoryParts(
+        bylines=bylines,
+        tags=tags,
+        mentions=mentions,
+        credits=credits[:STORY_PANEL_CREDITS],
+        more_credits=len(credits) > STORY_PANEL_CREDITS,
+    )

@@ -1,0 +1,48 @@
+"""page_url builds the same addresses as reverse(), for every pattern it is used with."""
+
+import pytest
+from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
+
+from newsroom.links import page_url
+
+SLUG_PAGES = [
+    "catalog:show_detail",
+    "catalog:person_detail",
+    "catalog:company_detail",
+    "articles:author_detail",
+    "articles:show_feed",
+    "articles:person_feed_atom",
+]
+
+
+@pytest.mark.parametrize("viewname", SLUG_PAGES)
+@pytest.mark.parametrize("slug", ["ballard", "maggie-q", "a_b-2", "7"])
+def test_slug_pages_match_reverse(viewname, slug):
+    assert page_url(viewname, slug=slug) == reverse(viewname, kwargs={"slug": slug})
+
+
+@pytest.mark.parametrize("year,month,day", [(2025, "07", "31"), (1999, "12", "01")])
+def test_story_addresses_match_reverse(year, month, day):
+    kwargs = {"year": year, "month": month, "day": day, "slug": "ballard-renewed-season-2"}
+
+    assert page_url("articles:article_detail", **kwargs) == reverse("articles:article_detail", kwargs=kwargs)
+
+
+def test_the_script_prefix_of_the_request_is_kept():
+    try:
+        set_script_prefix("/newsroom/")
+        assert page_url("catalog:show_detail", slug="ballard") == "/newsroom/shows/ballard/"
+    finally:
+        clear_script_prefix()
+    assert page_url("catalog:show_detail", slug="ballard") == "/shows/ballard/"
+
+
+def test_another_url_configuration_is_followed(settings):
+    settings.ROOT_URLCONF = "tests.newsroom.moved_urls"
+
+    assert page_url("catalog:show_detail", slug="ballard") == "/catalog/shows/ballard/"
+
+
+def test_an_argument_the_pattern_does_not_take_is_an_error():
+    with pytest.raises(NoReverseMatch):
+        page_url("catalog:show_detail", slug="ballard", year=2025)
