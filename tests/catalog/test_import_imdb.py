@@ -588,7 +588,7 @@ def test_a_failed_file_gets_its_dropped_indexes_back(plain_dir):
     before = schema_of_catalog_tables()
     path = plain_dir / "name.basics.tsv"
     path.write_text(path.read_text(encoding="utf-8") + "nm9999999\tOnly two\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="name.basics.tsv line"):
+    with pytest.raises(CommandError, match=r"name\.basics\.tsv line"):
         run(str(plain_dir))
     assert Person.objects.count() == 0
     assert schema_of_catalog_tables() == before
