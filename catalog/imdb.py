@@ -87,6 +87,16 @@ DEFAULT_TITLE_TYPES = ("tvSeries", "tvMiniSeries", "movie", "tvMovie", "tvSpecia
 NOT_SHOWS = ("tvEpisode", "videoGame")
 
 NULL = "\\N"
+# What each file fills: the table whose size decides, the tables whose plain indexes are
+# rebuilt rather than kept up to date, and (PostgreSQL) those whose foreign keys are checked
+# once at the end rather than row by row (_DeferredIndexes). The credit index on
+# (show, role, order) stays: matching credits is bounded by it.
+DEFERRED_INDEXES: dict[str, tuple[str, list[str], list[str]]] = {
+    "title.basics": (Show._meta.db_table, [Show._meta.db_table, TaggedShow._meta.db_table], []),
+    "name.basics": (Person._meta.db_table, [Person._meta.db_table], []),
+    "title.principals": (Credit._meta.db_table, [], [Credit._meta.db_table]),
+    "title.crew": (Credit._meta.db_table, [], [Credit._meta.db_table]),
+}
 BATCH = 5000
 LOOKUP_CHUNK = 5000
 _TCONST = re.compile(r"tt\d{7,}")
@@ -839,6 +849,94 @@ class _ImdbWriter:
         return stage
 
 
+class _DeferredIndexes:
+    """Secondary indexes dropped while a file fills a table and rebuilt once at its end.
+
+    Keeping an index up to date row by row costs more than building it in one pass once the
+    rows coming in outnumber those already there (the first import into an empty catalog,
+    above all the trigram and full-text GIN indexes on PostgreSQL). So once a file has
+    brought more than twice the rows its table held when the file began, the table's plain
+    indexes are dropped inside the file's transaction and recreated, from their own
+    definitions read back from the database, before it commits: both databases have
+    transactional DDL, so a failed or dry run gets them back with the rollback. Unique
+    indexes and constraints stay: the upsert finds rows through them. On PostgreSQL the
+    foreign keys of the credit table go the same way (checked by one join when added back,
+    instead of two lookups per row at commit). The table stays locked until the commit, as
+    any bulk fill would leave it.
+    """
+
+    def __init__(self, cursor, counted: str, index_tables: list[str], fk_tables: list[str]) -> None:
+        self.cursor, self.index_tables = cursor, index_tables
+        self.postgres = connection.vendor == "postgresql"
+        self.fk_tables = fk_tables if self.postgres else []
+        self.dropped: list[str] = []
+        self.active = not (self.index_tables or self.fk_tables)
+        if not self.active:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(counted)}")
+            self.threshold = cursor.fetchone()[0]
+
+    def definitions(self, table: str) -> list[tuple[str, str]]:
+        """(name, CREATE INDEX statement) of the table's indexes that are neither unique nor
+        behind a constraint."""
+        if self.postgres:
+            self.cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
+                "ORDER BY c.relname",
+                [connection.ops.quote_name(table)],
+            )
+        else:
+            self.cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
+                [table],
+            )
+        return self.cursor.fetchall()
+
+    def foreign_keys(self, table: str) -> list[tuple[str, str]]:
+        """(name, definition) of the table's foreign keys (PostgreSQL)."""
+        self.cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [connection.ops.quote_name(table)],
+        )
+        return self.cursor.fetchall()
+
+    def rows_coming(self, rows: int) -> None:
+        """Called with the rows the file has given so far, before they are written."""
+        if self.active or rows <= 2 * self.threshold:
+            return
+        self.active = True
+        quote = connection.ops.quote_name
+        if self.postgres:
+            # Neither DROP INDEX nor CREATE INDEX may run with foreign-key checks pending on
+            # the table (the project's foreign keys are checked at commit): run them now.
+            self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table in self.index_tables:
+            for name, sql in self.definitions(table):
+                self.cursor.execute(f"DROP INDEX {quote(name)}")
+                self.dropped.append(sql)
+        for table in self.fk_tables:
+            for name, definition in self.foreign_keys(table):
+                self.cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+                self.dropped.append(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+
+    def restore(self) -> None:
+        if not self.dropped:
+            return
+        if self.postgres:
+            self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")  # room to sort
+        for sql in self.dropped:
+            self.cursor.execute(sql)
+        if self.postgres:
+            self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        self.dropped = []
+
+
 # Django's slugify without its lazy-string wrapper: called for every new row.
 _slugify = getattr(slugify, "__wrapped__", slugify)
 
@@ -924,13 +1022,17 @@ def _import_file(dataset: str, path: Path, options: ImdbOptions, progress: Progr
         def write(batch: list[CreditRow]) -> None:
             writer.write_credits(batch, update_order=principals)
 
-    position = 0
+    position = rows = 0
     try:
         with import_transaction(dry_run=False):
+            indexes = _DeferredIndexes(writer.cursor, *DEFERRED_INDEXES[dataset])
             for group in groups:
+                rows += len(group)
+                indexes.rows_coming(rows)
                 write(group)
                 bar.update(reader.position() - position)
                 position = reader.position()
+            indexes.restore()
             # Per file and inside its transaction: the files before a bad one stay imported,
             # and the gazetteers must see them.
             if stats.changed:

@@ -544,3 +544,51 @@ def test_bad_byte_far_into_a_large_file_names_its_line(plain_dir):
     assert path.stat().st_size > 1 << 20  # the bad line is in the second megabyte
     refused(plain_dir, f"name.basics.tsv line {len(lines) + len(filler) + 1}: not UTF-8 (byte 0xe9")
     assert not Person.objects.exists()
+
+
+# -- indexes rebuilt after filling an empty table -----------------------------------------------
+
+
+def schema_of_catalog_tables() -> dict[str, dict]:
+    from django.db import connection
+
+    tables = [m._meta.db_table for m in (Show, Person, Credit, TaggedShow)]
+    with connection.cursor() as cursor:
+        return {t: connection.introspection.get_constraints(cursor, t) for t in tables}
+
+
+def test_indexes_dropped_while_filling_come_back_identical(plain_dir):
+    from django.db import connection
+
+    before = schema_of_catalog_tables()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'catalog_%%'"
+            )
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+        definitions = sorted(cursor.fetchall())
+    assert any(name.endswith("_idx") for name, _sql in definitions)  # plain indexes exist
+
+    run(str(plain_dir))  # an empty catalog: the plain indexes are dropped and rebuilt
+
+    assert Show.objects.count() and Credit.objects.count()
+    assert schema_of_catalog_tables() == before
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'catalog_%%'"
+            if connection.vendor == "postgresql"
+            else "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        )
+        assert sorted(cursor.fetchall()) == definitions
+
+
+def test_a_failed_file_gets_its_dropped_indexes_back(plain_dir):
+    before = schema_of_catalog_tables()
+    path = plain_dir / "name.basics.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "nm9999999\tOnly two\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"name\.basics\.tsv line"):
+        run(str(plain_dir))
+    assert Person.objects.count() == 0
+    assert schema_of_catalog_tables() == before
