@@ -14,15 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape  # the standard library's: Django's wraps it in a lazy-aware SafeString
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import dateformat, timezone
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom import images
-from newsroom.links import page_url
+from newsroom.links import url_maker
 from newsroom.prepared import PreparedQuery
 
 from .models import Article, Byline
@@ -61,34 +62,35 @@ _CARD_COLUMNS = (
 )
 
 
-def _story_url(slug: str, when: datetime | None) -> str:
-    local = timezone.localtime(when or timezone.now())
-    return page_url(
-        "articles:article_detail",
-        year=local.year, month=f"{local.month:02d}", day=f"{local.day:02d}", slug=slug,
-    )
-
-
-def _card(row: tuple) -> StoryCard:
-    pk, title, slug, dek, kind, published_at, created_at, show_title, show_slug, image, renditions = row
-    return StoryCard(
-        id=pk,
-        title=title,
-        url=_story_url(slug, published_at or created_at),
-        dek=dek,
-        kind=kind,
-        published_at=published_at,
-        show_title=show_title,
-        show_url=page_url("catalog:show_detail", slug=show_slug) if show_slug else None,
-        image=image or "",
-        renditions=renditions,
-    )
+def _cards(rows: Iterable[tuple]) -> list[StoryCard]:
+    """Cards from rows of ``_CARD_COLUMNS``; addresses as ``get_absolute_url`` writes them."""
+    story_url = url_maker("articles:article_detail", "year", "month", "day", "slug")
+    show_url = url_maker("catalog:show_detail", "slug")
+    zone = timezone.get_current_timezone()
+    cards = []
+    for pk, title, slug, dek, kind, published_at, created_at, show_title, show_slug, image, renditions in rows:
+        local = (published_at or created_at).astimezone(zone)
+        cards.append(
+            StoryCard(
+                id=pk,
+                title=title,
+                url=story_url(local.year, f"{local.month:02d}", f"{local.day:02d}", slug),
+                dek=dek,
+                kind=kind,
+                published_at=published_at,
+                show_title=show_title,
+                show_url=show_url(show_slug) if show_slug else None,
+                image=image or "",
+                renditions=renditions,
+            )
+        )
+    return cards
 
 
 def story_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
     """The first ``limit`` stories of ``stories`` (already filtered and ordered) as cards,
     in one query. Bylines come separately (:func:`with_bylines`)."""
-    return [_card(row) for row in stories.values_list(*_CARD_COLUMNS)[:limit]]
+    return _cards(stories.values_list(*_CARD_COLUMNS)[:limit])
 
 
 class CardList:
@@ -104,7 +106,7 @@ class CardList:
         )
 
     def cards(self, **params: int) -> list[StoryCard]:
-        return [_card(row) for row in self.query.rows(now=timezone.now(), **params)]
+        return _cards(self.query.rows(now=timezone.now(), **params))
 
 
 # Bylines for up to this many stories in one prepared query (a page's lists together).
@@ -128,8 +130,9 @@ def with_bylines(*lists: list[StoryCard]) -> None:
     for start in range(0, len(ids), _BYLINE_BATCH):
         batch = ids[start : start + _BYLINE_BATCH]
         batch += [0] * (_BYLINE_BATCH - len(batch))  # no story has id 0
+        author_url = url_maker("articles:author_detail", "slug")
         for article_id, name, slug in BYLINES.rows(**dict(zip(_BYLINE_SLOTS, batch, strict=True))):
-            link = AuthorLink(name, page_url("articles:author_detail", slug=slug))
+            link = AuthorLink(name, author_url(slug))
             for card in by_id[article_id]:
                 card.bylines.append(link)
 
@@ -179,17 +182,18 @@ def _image_html(card: StoryCard) -> str:
 
 
 def card_html(card: StoryCard, level: int = 3) -> str:
-    kicker = escape(KIND_LABELS.get(card.kind, card.kind))
+    kicker = escape(str(KIND_LABELS.get(card.kind, card.kind)))
     if card.show_url:
         kicker += f' · <a href="{escape(card.show_url)}">{escape(card.show_title)}</a>'
     dek = f'<p class="card__dek">{escape(card.dek)}</p>' if card.dek else ""
     byline = byline_html(card.bylines)
     when = ""
     if card.published_at:
+        # As the date filter writes "Y-m-d\TH:i:sO" and "F j, Y", without its formatter.
         local = timezone.localtime(card.published_at)
         when = (
-            f'<time datetime="{dateformat.format(local, "Y-m-d\\TH:i:sO")}">'
-            f"{dateformat.format(local, 'F j, Y')}</time>"
+            f'<time datetime="{local.strftime("%Y-%m-%dT%H:%M:%S%z")}">'
+            f"{MONTHS[local.month]} {local.day}, {local.year}</time>"
         )
     return (
         f'<article class="card">{_image_html(card)}'

@@ -380,6 +380,7 @@ def _store_mentions(
                     show_id=ref_pk(ref) if kind == SHOW else None,
                     company_id=ref_pk(ref) if kind == COMPANY else None,
                     found=Mention.Found.AUTOMATIC,
+                    story_live_at=article.live_at,  # bulk_create skips Mention.save()
                     **fields,
                 )
             )

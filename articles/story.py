@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from catalog.models import Credit, Show
 from catalog.panels import CreditRow, show_rows
-from newsroom.links import TagLink, page_url
+from newsroom.links import TagLink, url_maker
 from newsroom.prepared import PreparedQuery
 
 from .cards import AuthorLink
@@ -81,24 +81,29 @@ PANEL = PreparedQuery(
 )
 
 
-def _mention_row(row: tuple) -> MentionRow:
-    person_id, show_id, company_id, character, person, person_slug, show, show_slug, kind, company, company_slug = row
-    if person_id:
-        return MentionRow(person_id, None, None, person, page_url("catalog:person_detail", slug=person_slug), "Person", character)
-    if show_id:
-        return MentionRow(None, show_id, None, show, page_url("catalog:show_detail", slug=show_slug), Show.schema_type_of(kind), character)
-    return MentionRow(None, None, company_id, company, page_url("catalog:company_detail", slug=company_slug), "Organization", character)
+def _mention_rows(rows: list[tuple]) -> list[MentionRow]:
+    person_url = url_maker("catalog:person_detail", "slug")
+    show_url = url_maker("catalog:show_detail", "slug")
+    company_url = url_maker("catalog:company_detail", "slug")
+    mentions = []
+    for person_id, show_id, company_id, character, person, person_slug, show, show_slug, kind, company, company_slug in rows:
+        if person_id:
+            mention = MentionRow(person_id, None, None, person, person_url(person_slug), "Person", character)
+        elif show_id:
+            mention = MentionRow(None, show_id, None, show, show_url(show_slug), Show.schema_type_of(kind), character)
+        else:
+            mention = MentionRow(None, None, company_id, company, company_url(company_slug), "Organization", character)
+        mentions.append(mention)
+    return mentions
 
 
 def story_parts(article: Article) -> StoryParts:
     """Everything listed beside ``article`` on its page: four queries (three without a main
     show), whatever the length of the bylines, tags, mentions or the show's credits."""
-    bylines = [
-        AuthorLink(name, page_url("articles:author_detail", slug=slug))
-        for name, slug in BYLINES.rows(article_id=article.pk)
-    ]
+    author_url = url_maker("articles:author_detail", "slug")
+    bylines = [AuthorLink(name, author_url(slug)) for name, slug in BYLINES.rows(article_id=article.pk)]
     tags = [TagLink(name, slug) for name, slug in TAGS.rows(article_id=article.pk)]
-    mentions = [_mention_row(row) for row in MENTIONS.rows(article_id=article.pk)]
+    mentions = _mention_rows(MENTIONS.rows(article_id=article.pk))
     credits = show_rows(PANEL.rows(show_id=article.main_show_id)) if article.main_show_id else []
     return StoryParts(
         bylines=bylines,

@@ -864,11 +864,12 @@ class Generator:
                 byline_rows.append((byline_id, pk, author, order))
                 byline_id += 1
             if status != "draft":
+                live_at = w.dt(published) if status in Article.LIVE_STATUSES and published else None
                 for (what, target), (text, position, character) in mentions.items():
                     person = self.person_first + target if what == "person" else None
                     show_id = target if what == "show" else None
                     company = target if what == "company" else None
-                    mention_rows.append((mention_id, pk, person, show_id, company, text, position, character))
+                    mention_rows.append((mention_id, pk, person, show_id, company, text, position, character, live_at))
                     mention_id += 1
             article_tags = {self.show_genre[show]}
             if kind in ("renewal", "cancellation", "casting"):
@@ -886,7 +887,7 @@ class Generator:
                            "season_number", "import_key", "linked_at", "created_at"], article_rows)
         w.insert(Byline, ["id", "article_id", "author_id", "order"], byline_rows)
         w.insert(Mention, ["id", "article_id", "person_id", "show_id", "company_id",
-                           "matched_text", "position", "character"], mention_rows)
+                           "matched_text", "position", "character", "story_live_at"], mention_rows)
         w.insert(TaggedArticle, ["id", "tag_id", "content_object_id"], tag_rows)
 
 

@@ -155,7 +155,7 @@ class ShowQuerySet(models.QuerySet):
         """
         return self.select_related("network", "spinoff_of")
 
-    def with_effective_status(self) -> ShowQuerySet:
+    def with_effective_status(self, at: datetime | None = None) -> ShowQuerySet:
         """Annotate ``effective_status``: what the public is told about the show today.
 
         The latest *published* renewal or cancellation story about the show (its main show;
@@ -168,7 +168,7 @@ class ShowQuerySet(models.QuerySet):
         from articles.models import Article
 
         latest = (
-            Article.objects.published()
+            Article.objects.published(at)
             .filter(
                 main_show=OuterRef("pk"),
                 kind__in=[Article.Kind.RENEWAL, Article.Kind.CANCELLATION],
@@ -342,19 +342,6 @@ class Show(KeyedModel):
     @property
     def name(self) -> str:
         return self.title
-
-    def decide_status(self, story_kind: str | None, story_final: bool | None, story_id: int | None) -> None:
-        """Set ``effective_status`` (and the ``status_story_*`` values) from the deciding
-        story read on its own, exactly as ``with_effective_status()`` annotates them."""
-        self.status_story_kind, self.status_story_final, self.status_story_id = story_kind, story_final, story_id
-        if self.status_locked or story_kind is None:
-            self.effective_status = self.status
-        elif story_kind == "renewal":
-            self.effective_status = Show.Status.ENDING if story_final else Show.Status.RENEWED
-        elif story_kind == "cancellation":
-            self.effective_status = Show.Status.CANCELLED
-        else:
-            self.effective_status = self.status
 
     @property
     def effective_status_label(self) -> str:

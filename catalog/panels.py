@@ -5,19 +5,20 @@ The show and person pages list hundreds of credits, so they read them as plain r
 (``CreditQuerySet.person_rows()``, ``show_rows()``: no model instances) and the blocks are
 written here rather than by a template loop: per credit, a template costs a dozen variable
 lookups and a ``reverse()`` for the link, which made these pages the slowest of the site.
-Links come from one reversed prefix per page (:func:`url_maker`). The story page's bounded
+Links come from one reversed prefix per page (``newsroom.links.url_maker``). The story page's bounded
 panel goes through the same code with the top of the show's billing (``articles.story``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import escape  # the standard library's: Django's wraps it in a lazy-aware SafeString
 from typing import NamedTuple
 
-from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from newsroom.links import url_maker
 
 from .models import Credit
 
@@ -50,14 +51,6 @@ ROLE_LABELS: dict[str, str] = dict(Credit.Role.choices)
 _ROLE_RANK = {role: rank for rank, role in enumerate([Credit.Role.CAST, *CREW_ORDER])}
 
 
-def url_maker(viewname: str) -> Callable[[str], str]:
-    """``slug -> URL`` for a ``<slug:slug>`` pattern, from one ``reverse()``: hundreds of
-    links per page would otherwise cost a ``reverse()`` each."""
-    marker = "0slug0"
-    prefix, _, suffix = reverse(viewname, kwargs={"slug": marker}).rpartition(marker)
-    return lambda slug: f"{prefix}{slug}{suffix}"
-
-
 class CreditRow(NamedTuple):
     """One credit on a show's panel: who (name and page), which role, which character."""
 
@@ -81,7 +74,7 @@ class PersonCreditRow(NamedTuple):
 
 def show_rows(values: Iterable[tuple]) -> list[CreditRow]:
     """Rows from ``Credit.objects.show_page_values()``."""
-    url = url_maker("catalog:person_detail")
+    url = url_maker("catalog:person_detail", "slug")
     return [
         CreditRow(person_id, name, url(slug), role, character)
         for person_id, name, slug, role, character in values
@@ -90,7 +83,7 @@ def show_rows(values: Iterable[tuple]) -> list[CreditRow]:
 
 def person_rows(values: Iterable[tuple]) -> list[PersonCreditRow]:
     """Rows from ``Credit.objects.person_page_values()``."""
-    url = url_maker("catalog:show_detail")
+    url = url_maker("catalog:show_detail", "slug")
     return [
         PersonCreditRow(show_id, title, url(slug), year_start, role, character)
         for show_id, title, slug, year_start, role, character in values

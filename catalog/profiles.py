@@ -19,8 +19,17 @@ from articles.models import Article
 from newsroom.links import Link, TagLink, page_url
 from newsroom.prepared import PreparedQuery
 
-from .models import Credit, Season, Show
+from .models import Credit, Person, Season, Show
 from .panels import CreditRow, PersonCreditRow, person_rows, show_rows
+
+# The pages' own rows: the show with its network, the show it spun off from and what the
+# public is told about its future (``with_effective_status``); the person.
+PUBLIC_SHOW = PreparedQuery(
+    lambda slug, now: Show.objects.for_detail().with_effective_status(now).filter(slug=slug),
+    "slug",
+    "now",
+)
+PERSON = PreparedQuery(lambda slug: Person.objects.for_detail().filter(slug=slug), "slug")
 
 SHOW_CREDITS = PreparedQuery(
     lambda show_id: Credit.objects.filter(show_id=show_id).show_page_values(), "show_id"
@@ -47,18 +56,6 @@ SHOW_TAGS = PreparedQuery(
     "show_id",
 )
 
-# The story that decides what the public is told about a show's future (the rule of
-# ``Show.objects.with_effective_status``): its latest published renewal or cancellation.
-STATUS_STORY = PreparedQuery(
-    lambda show_id, now: Article.objects.published(now)
-    .renewal_news()
-    .filter(main_show_id=show_id)
-    .order_by("-published_at", "-pk")
-    .values_list("kind", "is_final_season", "pk")[:1],
-    "show_id",
-    "now",
-)
-
 # How many stories each list on a profile page shows (the newest); the paginated story list
 # and the feeds have the rest.
 PROFILE_LIMIT = 20
@@ -68,23 +65,24 @@ STORIES_ABOUT_SHOW = CardList(
     "show_id", limit=PROFILE_LIMIT,
 )
 STORIES_MENTIONING_SHOW = CardList(
-    lambda show_id, now: Article.objects.published(now)
-    .mentioning(show=show_id)
-    .exclude(main_show=show_id)
-    .newest(),
+    lambda show_id, now: Article.objects.newest_mentioning(
+        show=show_id, at=now, limit=PROFILE_LIMIT
+    ).exclude(main_show=show_id),
     "show_id", limit=PROFILE_LIMIT,
 )
 STORIES_MENTIONING_PERSON = CardList(
-    lambda person_id, now: Article.objects.published(now).mentioning(person=person_id).newest(),
+    lambda person_id, now: Article.objects.newest_mentioning(
+        person=person_id, at=now, limit=PROFILE_LIMIT
+    ),
     "person_id", limit=PROFILE_LIMIT,
 )
 STORIES_ABOUT_THEIR_SHOWS = CardList(
-    lambda person_id, now: Article.objects.published(now)
-    .about_shows_of(person_id)
-    .exclude(pk__in=Article.objects.mentioning(person=person_id).values("pk"))
-    .newest(),
+    lambda person_id, now: Article.objects.newest_about_shows_of(
+        person_id, at=now, limit=PROFILE_LIMIT
+    ),
     "person_id", limit=PROFILE_LIMIT,
 )
+
 
 SEASONS = PreparedQuery(
     lambda show_id, now: Season.objects.filter(show_id=show_id)
@@ -113,12 +111,6 @@ class SeasonRow(NamedTuple):
 def public_seasons(show_id: int) -> list[SeasonRow]:
     """The show's seasons the public may see (``Season.objects.visible()``), in order."""
     return [SeasonRow(*row) for row in SEASONS.rows(show_id=show_id, now=timezone.now())]
-
-
-def decide_status(show: Show) -> None:
-    """Give ``show`` its ``effective_status`` as of now (``Show.decide_status``)."""
-    rows = STATUS_STORY.rows(show_id=show.pk, now=timezone.now())
-    show.decide_status(*(rows[0] if rows else (None, None, None)))
 
 
 def show_credits(show_id: int) -> list[CreditRow]:

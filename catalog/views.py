@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+from django.utils import timezone
 from django.views.generic import DetailView
 
 from articles.cards import with_bylines
@@ -19,12 +21,13 @@ from newsroom.structured_data import jsonld_script
 from .models import Company, Person, Show
 from .panels import cast_of, credits_by_show, credits_html, crew_by_role, person_credits_html
 from .profiles import (
+    PERSON,
     PROFILE_LIMIT,
+    PUBLIC_SHOW,
     STORIES_ABOUT_SHOW,
     STORIES_ABOUT_THEIR_SHOWS,
     STORIES_MENTIONING_PERSON,
     STORIES_MENTIONING_SHOW,
-    decide_status,
     person_credits,
     public_seasons,
     show_credits,
@@ -35,6 +38,12 @@ from .profiles import (
 from .structured_data import company_data, person_data, show_data
 
 SHOW_LIMIT = 50
+
+
+def _found(entry):
+    if entry is None:
+        raise Http404("No such page.")
+    return entry
 
 
 def show_meta(show: Show) -> PageMeta:
@@ -57,11 +66,11 @@ def show_meta(show: Show) -> PageMeta:
 class ShowDetailView(DetailView):
     context_object_name = "show"
 
-    queryset = Show.objects.for_detail()
+    def get_object(self, queryset=None) -> Show:
+        return _found(PUBLIC_SHOW.first(slug=self.kwargs["slug"], now=timezone.now()))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         show: Show = self.object
-        decide_status(show)
         credits = show_credits(show.pk)
         seasons = public_seasons(show.pk)
         studios = studios_of(show.pk)
@@ -85,8 +94,10 @@ class ShowDetailView(DetailView):
 
 
 class PersonDetailView(DetailView):
-    queryset = Person.objects.for_detail()
     context_object_name = "person"
+
+    def get_object(self, queryset=None) -> Person:
+        return _found(PERSON.first(slug=self.kwargs["slug"]))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person: Person = self.object

@@ -1,5 +1,6 @@
-"""The show page's status read on its own (``Show.decide_status`` from the deciding story)
-says exactly what ``with_effective_status()`` says, for every kind of deciding story."""
+"""The show and person pages' prepared reads say exactly what the QuerySets they are written
+as say: the show's effective status for every kind of deciding story, its public seasons, and
+the person's story lists."""
 
 from datetime import timedelta
 
@@ -8,7 +9,12 @@ from django.utils import timezone
 
 from articles.models import Article
 from catalog.models import Show
-from catalog.profiles import decide_status, public_seasons
+from catalog.profiles import (
+    PUBLIC_SHOW,
+    STORIES_ABOUT_THEIR_SHOWS,
+    STORIES_MENTIONING_PERSON,
+    public_seasons,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +41,10 @@ def test_decided_status_agrees_with_the_annotation(story, stored, locked):
                   published_at=timezone.now() + timedelta(hours=2))
 
     annotated = Show.objects.with_effective_status().get(pk=show.pk)
-    decide_status(show)
+    prepared = PUBLIC_SHOW.first(slug=show.slug, now=timezone.now())
 
-    assert show.effective_status == annotated.effective_status
-    assert show.status_story_id == annotated.status_story_id
+    assert prepared.effective_status == annotated.effective_status
+    assert prepared.status_story_id == annotated.status_story_id
 
 
 def test_the_latest_published_story_decides():
@@ -47,9 +53,13 @@ def test_the_latest_published_story_decides():
     f.article(main_show=show, kind=Article.Kind.CANCELLATION, published_at=now - timedelta(days=3))
     renewal = f.article(main_show=show, kind=Article.Kind.RENEWAL, published_at=now - timedelta(days=1))
 
-    decide_status(show)
+    found = PUBLIC_SHOW.first(slug=show.slug, now=now)
 
-    assert (show.effective_status, show.status_story_id) == (Show.Status.RENEWED, renewal.pk)
+    assert (found.effective_status, found.status_story_id) == (Show.Status.RENEWED, renewal.pk)
+    # As of a time before the renewal, the cancellation decides.
+    earlier = PUBLIC_SHOW.first(slug=show.slug, now=now - timedelta(days=2))
+    assert earlier.effective_status == Show.Status.CANCELLED
+    assert PUBLIC_SHOW.first(slug="no-such-show", now=now) is None
 
 
 def test_a_season_announced_by_a_story_not_yet_public_stays_hidden():
@@ -64,3 +74,49 @@ def test_a_season_announced_by_a_story_not_yet_public_stays_hidden():
     seasons = public_seasons(show.pk)
     assert [(s.number, s.is_final) for s in seasons] == [(1, False), (2, True)]
     assert seasons[0].status_label == "Announced"
+
+
+def test_person_story_lists_are_the_plain_filters_newest_first():
+    """The index-shaped lists (newest mentions; each show's newest stories on PostgreSQL)
+    give the stories the plain filters give, in the same order, drafts and future stories
+    never, a story naming the person only in the first list."""
+    person = f.person()
+    shows = [f.show() for _ in range(4)]
+    for show in shows:
+        f.credit(person, show)
+    now = timezone.now()
+    for i in range(30):
+        story = f.article(main_show=shows[i % 4] if i % 3 else f.show(),
+                          published_at=now - timedelta(hours=i + 1))
+        if i % 2:
+            f.mention(story, person)
+    f.mention(f.article(status=Article.Status.DRAFT, published_at=None), person)
+    f.mention(f.article(main_show=shows[0], status=Article.Status.SCHEDULED,
+                        published_at=now + timedelta(hours=1)), person)
+    f.article(main_show=shows[1], status=Article.Status.ARCHIVED, published_at=now - timedelta(minutes=5))
+    excluded = f.article(main_show=f.show(), published_at=now - timedelta(minutes=1))
+    f.mention(excluded, person, excluded=True)
+
+    published = Article.objects.published(now)
+    named = published.mentioning(person=person).newest()[:20]
+    about = published.about_shows_of(person).exclude(pk__in=Article.objects.mentioning(person=person).values("pk")).newest()[:20]
+
+    assert [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)] == [a.pk for a in named]
+    assert [c.id for c in STORIES_ABOUT_THEIR_SHOWS.cards(person_id=person.pk)] == [a.pk for a in about]
+    assert excluded.pk not in [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)]
+
+
+def test_a_story_leaves_the_lists_when_it_is_unpublished_and_returns_when_published():
+    person = f.person()
+    story = f.article()
+    f.mention(story, person)
+    assert [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)] == [story.pk]
+
+    story.status = Article.Status.DRAFT
+    story.save()
+    assert STORIES_MENTIONING_PERSON.cards(person_id=person.pk) == []
+
+    story.status = Article.Status.PUBLISHED
+    story.published_at = timezone.now() - timedelta(minutes=1)
+    story.save()
+    assert [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)] == [story.pk]

@@ -89,3 +89,30 @@ def test_a_parameter_the_sql_does_not_use_is_refused():
 
     with pytest.raises(ValueError, match="unused"):
         prepared.rows(show_id=1, unused=2)
+
+
+def test_objects_are_the_querysets_objects_with_related_rows_and_annotations():
+    network = f.company("Prime Video")
+    show = f.show("Ballard", network=network)
+    f.article(main_show=show, kind=Article.Kind.RENEWAL)
+
+    def build(slug):
+        return Show.objects.select_related("network", "spinoff_of").with_effective_status().filter(slug=slug)
+
+    prepared = PreparedQuery(build, "slug")
+    found = prepared.first(slug="ballard")
+    expected = build("ballard").get()
+
+    assert found == expected and found._state.db == expected._state.db and not found._state.adding
+    assert found.network.name == "Prime Video" and found.spinoff_of is None
+    assert (found.effective_status, found.status_story_id) == (expected.effective_status, expected.status_story_id)
+    assert prepared.first(slug="bosch") is None
+
+
+def test_objects_need_no_query_for_what_was_selected(django_assert_num_queries):
+    show = f.show(network=f.company())
+    prepared = PreparedQuery(lambda pk: Show.objects.select_related("network").filter(pk=pk), "pk")
+
+    with django_assert_num_queries(1):
+        found = prepared.first(pk=show.pk)
+        assert found.network.get_absolute_url() == show.network.get_absolute_url()
