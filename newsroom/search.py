@@ -6,12 +6,14 @@ Two engines behind one function, ``search(query, page=...)``:
   ``newsroom_search`` text search configuration, which runs every word through ``unaccent``
   before English stemming, so "Renee" finds "Renée" and "renewed" finds "renewal". The
   configuration and the GIN indexes matching the vectors below are created by the
-  ``search_postgres`` migrations of the catalog and articles apps (PostgreSQL only).
+  ``search_postgres`` migrations of the catalog and articles apps (PostgreSQL only); a
+  story's vector is a stored column (``0009_search_document``).
 - Anything else (SQLite in development and tests): every searched column is folded by
   ``fold()`` — registered as the SQL function ``newsroom_fold`` on each new connection — and
   each query word must appear in one of them. Ranked by where the words appear.
 
-Both engines take at most ``CANDIDATES_PER_KIND`` best matches of each kind, merge them by
+Both engines take at most ``CANDIDATES_PER_KIND`` best matches of each kind (stories on
+PostgreSQL: the best of the newest ``STORIES_RANKED`` that match), merge them by
 rank and paginate the merged list; only the page shown is then loaded, with its joins, so a
 search costs a fixed number of queries however large the archive is.
 """
@@ -25,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -40,6 +42,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Expression
 from django.db.models.functions import Cast
 
 from articles.models import Article
@@ -49,6 +52,8 @@ Kind = Literal["story", "show", "person", "company"]
 
 MAX_QUERY_LENGTH = 200
 CANDIDATES_PER_KIND = 200
+# Stories are ranked among the newest this many that match (PostgreSQL engine).
+STORIES_RANKED = 500
 PER_PAGE = 20
 POSTGRES_CONFIG = "newsroom_search"
 # An entity whose name is exactly the query comes before any story that merely mentions it.
@@ -186,11 +191,34 @@ def search_vector(columns: list[tuple[str, str]]) -> SearchVector:
     return vector
 
 
+# Stories carry their vector as a stored column (articles migration 0009_search_document):
+# ranking thousands of matches must not parse thousands of bodies again.
+class StoredStoryVector(Expression):
+    """The story's ``search_document`` column, under whatever alias the query gives the
+    stories' table (a subquery renames it, which raw SQL would not follow)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(compiler.query.base_table)}.search_document", []
+
+
 def _postgres_candidates(query: str) -> list[tuple[Kind, int, float, str]]:
     search_query = SearchQuery(query, search_type="websearch", config=POSTGRES_CONFIG)
     found: list[tuple[Kind, int, float, str]] = []
     for kind, (queryset, name, columns) in _sources().items():
-        vector = search_vector(columns)
+        vector = StoredStoryVector() if kind == "story" else search_vector(columns)
+        if kind == "story":
+            # Rank the newest matches only: a common word matches most of an archive, and
+            # ranking every match made one search cost half a second at 100,000 stories
+            # (the stored vectors of long bodies are read from TOAST, twice per match).
+            newest = (
+                queryset.annotate(document=vector)
+                .filter(document=search_query)
+                .order_by("-published_at", "-pk")
+                .values("pk")[:STORIES_RANKED]
+            )
+            queryset = Article.objects.filter(pk__in=newest)
         rows = (
             queryset.annotate(document=vector)
             .filter(document=search_query)

@@ -151,3 +151,16 @@ def test_postgres_engine_stems_words():
         pytest.skip("stemming is PostgreSQL full-text search")
     f.article("Ballard renewed for a second season")
     assert found(search("renewal")) == ["Ballard renewed for a second season"]
+
+
+def test_postgres_engine_ranks_the_newest_matching_stories(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the bound on ranked stories is the PostgreSQL engine's")
+    monkeypatch.setattr("newsroom.search.STORIES_RANKED", 2)
+    now = timezone.now()
+    for hours, title in enumerate(["Ballard renewed", "Ballard ratings", "Ballard Ballard Ballard"]):
+        f.article(title, published_at=now - timedelta(hours=hours + 1))
+    f.article("Ballard draft", status=Article.Status.DRAFT, published_at=None)
+
+    # The oldest match ranks best on its own, but only the two newest are ranked.
+    assert sorted(found(search("ballard"))) == ["Ballard ratings", "Ballard renewed"]
