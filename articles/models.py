@@ -557,6 +557,13 @@ class Mention(models.Model):
                 name=f"mention_{target}_newest",
             )
             for target in ("person", "show", "company")
+        ] + [
+            # The newest public mention of anyone (a sitemap section's lastmod).
+            models.Index(
+                fields=["-story_live_at", "-article"],
+                condition=Q(excluded=False, story_live_at__isnull=False),
+                name="mention_newest",
+            )
         ]
 
     def __str__(self) -> str:
