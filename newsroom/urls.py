@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from newsroom import autocomplete
@@ -22,8 +21,7 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
     path(
         "sitemap-<section>.xml",
-        sitemap,
-        {"sitemaps": sitemaps.SECTIONS},
+        sitemaps.sitemap_section,
         name="sitemap_section",
     ),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
