@@ -112,21 +112,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
-else:
-    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+
+
+def postgres_options(database: dict) -> None:
+    """Connection options for a PostgreSQL alias (the primary and the replica alike)."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return
+    options = database.setdefault("OPTIONS", {})
     if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
         # Parameters bound by the server, so psycopg prepares a statement it has run five
         # times on a connection and PostgreSQL stops planning the pages' queries anew. Turn
         # off behind a pooler that cannot keep prepared statements (PgBouncer before 1.21).
-        _pg_options.update(server_side_binding=True, prepare_threshold=5)
+        options.update(server_side_binding=True, prepare_threshold=5)
     # Planner settings for a site's short queries, per connection (docs/deploy.md): no JIT
     # (compiling a plan took longer than running the profile pages' queries), and random
     # reads priced for SSDs (the default assumes spinning disks and prefers scanning a whole
     # table to a few hundred index lookups). Anything DATABASE_URL sets comes after, and wins.
-    _pg_options["options"] = " ".join(
+    options["options"] = " ".join(
         filter(None, [os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"),
-                      _pg_options.get("options", "")])
+                      options.get("options", "")])
     )
+
+
+postgres_options(DATABASES["default"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -268,6 +276,7 @@ if DATABASE_REPLICA_URL:
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    postgres_options(DATABASES["replica"])
 DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 
 # Redis down must not take the site down: errors are logged and treated as misses.
