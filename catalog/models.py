@@ -198,9 +198,14 @@ class ShowQuerySet(models.QuerySet):
         """The renewal scorecard's rows: every show a published renewal or cancellation story
         has decided, with its effective status (the one rule, ``with_effective_status``) and
         its network, in one query."""
+        from articles.models import Article
+
+        # Only shows some published renewal or cancellation story is about get the status
+        # subqueries (filtering on their result would run them for every show there is).
+        decided = Article.objects.published().renewal_news().values("main_show")
         return (
-            self.with_effective_status()
-            .filter(status_story_id__isnull=False)
+            self.filter(pk__in=decided)
+            .with_effective_status()
             .select_related("network")
             .order_by("title", "pk")
         )
