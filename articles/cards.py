@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape  # the standard library's: Django's wraps it in a lazy-aware SafeString
 from typing import Any
 
 from django.db.models import QuerySet
@@ -25,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsroom import images
 from newsroom.links import url_maker
 from newsroom.prepared import PreparedQuery
+from newsroom.text import escape_html as escape
 
 from .models import Article, Byline
 

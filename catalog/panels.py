@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import escape  # the standard library's: Django's wraps it in a lazy-aware SafeString
 from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.links import url_maker
+from newsroom.text import escape_html as escape
 
 from .models import Credit
 
@@ -135,15 +135,18 @@ def credits_by_show(credits: Iterable[PersonCreditRow]) -> list[ShowCredits]:
     """A person's credits grouped by show (in the order loaded), each show's roles ranked
     cast first, then crew in :data:`CREW_ORDER`."""
     shows: dict[int, ShowCredits] = {}
+    groups: dict[tuple[int, str], RoleGroup] = {}
     for credit in credits:
         entry = shows.get(credit.show_id)
         if entry is None:
             entry = shows[credit.show_id] = ShowCredits(
                 credit.show_id, credit.title, credit.url, credit.year_start
             )
-        group = next((g for g in entry.roles if g.role == credit.role), None)
+        group = groups.get((credit.show_id, credit.role))
         if group is None:
-            group = RoleGroup(credit.role, ROLE_LABELS.get(credit.role, credit.role))
+            group = groups[credit.show_id, credit.role] = RoleGroup(
+                credit.role, ROLE_LABELS.get(credit.role, credit.role)
+            )
             entry.roles.append(group)
         group.credits.append(credit)
     for entry in shows.values():

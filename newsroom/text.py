@@ -1,4 +1,8 @@
-"""Small text helpers shared by the apps: slugs that stay unique."""
+"""Small text helpers shared by the apps: slugs that stay unique, HTML escaping for markup
+written in Python."""
+
+import html
+import re
 
 from django.db import models
 from django.utils.text import slugify
@@ -17,3 +21,13 @@ def unique_slug(instance: models.Model, value: str, *, field: str = "slug", max_
         candidate = f"{base}-{n}"
         n += 1
     return candidate
+
+
+_MARKUP = re.compile(r"""[&<>"']""")
+
+
+def escape_html(text: str) -> str:
+    """``html.escape(text)`` (quotes included), as plain ``str``, skipping its five passes
+    when nothing needs escaping: names, titles and addresses rarely do, and a profile page
+    escapes about 1,500 of them."""
+    return html.escape(text) if _MARKUP.search(text) else text

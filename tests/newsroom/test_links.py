@@ -1,9 +1,13 @@
-"""page_url builds the same addresses as reverse(), for every pattern it is used with."""
+"""page_url builds the same addresses as reverse(), for every pattern it is used with; the
+escaping of markup written in Python is the standard library's."""
+
+import html
 
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
 from newsroom.links import page_url
+from newsroom.text import escape_html
 
 SLUG_PAGES = [
     "catalog:show_detail",
@@ -46,3 +50,8 @@ def test_another_url_configuration_is_followed(settings):
 def test_an_argument_the_pattern_does_not_take_is_an_error():
     with pytest.raises(NoReverseMatch):
         page_url("catalog:show_detail", slug="ballard", year=2025)
+
+
+@pytest.mark.parametrize("text", ["Maggie Q", "Renée", "Tom & Jerry", "<b>", 'say "hi"', "it's", "", "a<b>&'\""])
+def test_escape_html_is_the_standard_escape(text):
+    assert escape_html(text) == html.escape(text)
