@@ -147,7 +147,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(main_show=show)
 
     def mentioning(
-        self, *, person: Person | None = None, show: Show | None = None, company: Company | None = None
+        self, *, person: Person | int | None = None, show: Show | int | None = None,
+        company: Company | int | None = None,
     ) -> ArticleQuerySet:
         """Stories that name the entity, by their active (not excluded) mentions.
 
@@ -184,8 +185,8 @@ class ArticleQuerySet(models.QuerySet):
         without sorting every story of every show. Elsewhere (SQLite, the demo) the plain
         filter.
         """
-        named = Mention.objects.active().filter(person=person).values("article_id")
         if connections[self.db].vendor != "postgresql":
+            named = Article.objects.mentioning(person=person).values("pk")
             return self.published(at).about_shows_of(person).exclude(pk__in=named).newest()
         article, credit, mention = (m._meta.db_table for m in (Article, Credit, Mention))
         newest_per_show = RawSQL(  # noqa: S611 — see the note on its text below

@@ -28,6 +28,7 @@ from newsroom.prepared import PreparedQuery
 from newsroom.seo import PageMeta, latest_feeds, profile_feeds
 from newsroom.structured_data import jsonld_script
 
+from .cards import newest_cards
 from .models import Article, Author
 from .scorecard import build_scorecard
 from .story import story_parts
@@ -165,9 +166,8 @@ class AuthorDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         author: Author = self.object
-        stories = Article.objects.published().by_author(author).for_listing()
         return super().get_context_data(
-            articles=list(stories[:PROFILE_LIMIT]),
+            articles=newest_cards(Article.objects.published().by_author(author), PROFILE_LIMIT),
             structured_data=jsonld_script(author_data(author)),
             meta=PageMeta(
                 title=author.name,
@@ -192,7 +192,7 @@ class TagDetailView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        articles = list(Article.objects.published().tagged(tag).for_listing()[:PROFILE_LIMIT])
+        articles = newest_cards(Article.objects.published().tagged(tag), PROFILE_LIMIT)
         shows = list(Show.objects.tagged(tag).for_listing().newest_first()[: SHOW_LIMIT + 1])
         if not articles and not shows:
             raise Http404("Nothing public carries this tag.")

@@ -44,16 +44,10 @@ def main() -> int:
     args = parser.parse_args()
 
     pages.setup_django()
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    editor, _ = get_user_model().objects.get_or_create(
-        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
-    )
-    client = Client()
-    client.force_login(editor)
+    client = pages.staff_client()
 
     print(f"{'target':28} {'p50 ms':>8} {'min ms':>8} {'queries':>7} COUNT {'slowest ms':>10}")
     for name, url in TARGETS.items():

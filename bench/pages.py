@@ -236,9 +236,21 @@ def measure(client, name: str, kind: str, url: str, *, seconds: float, min_runs:
     return result
 
 
+def staff_client():
+    """A test client logged in as the benchmark's superuser (created on first use)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    editor, _ = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
 def run_one(args) -> list[Result]:
     setup_django()
-    from django.contrib.auth import get_user_model
     from django.test import Client
 
     anonymous = Client()
@@ -249,12 +261,7 @@ def run_one(args) -> list[Result]:
     ]
     for name, url in sitemap_sections(anonymous).items():
         results.append(measure(anonymous, name, "public", url, seconds=args.seconds, min_runs=args.runs))
-    User = get_user_model()
-    editor, _ = User.objects.get_or_create(
-        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
-    )
-    staff = Client()
-    staff.force_login(editor)
+    staff = staff_client()
     for name, url in admin_targets().items():
         results.append(measure(staff, name, "admin", url, seconds=args.seconds / 4, min_runs=max(3, args.runs // 5)))
     return results

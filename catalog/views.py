@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import DetailView
 
-from articles.cards import with_bylines
+from articles.cards import newest_cards, with_bylines
 from articles.models import Article
 from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
@@ -136,13 +136,14 @@ class CompanyDetailView(DetailView):
         studio_shows = list(
             Show.objects.from_studio(company).for_listing().newest_first()[: SHOW_LIMIT + 1]
         )
-        stories = Article.objects.published().concerning_company(company).for_listing()
         return super().get_context_data(
             network_shows=network_shows[:SHOW_LIMIT],
             more_network_shows=len(network_shows) > SHOW_LIMIT,
             studio_shows=studio_shows[:SHOW_LIMIT],
             more_studio_shows=len(studio_shows) > SHOW_LIMIT,
-            articles=list(stories[:PROFILE_LIMIT]),
+            articles=newest_cards(
+                Article.objects.published().concerning_company(company), PROFILE_LIMIT
+            ),
             structured_data=jsonld_script(company_data(company)),
             meta=PageMeta(
                 title=company.name,
