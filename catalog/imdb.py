@@ -89,8 +89,9 @@ NOT_SHOWS = ("tvEpisode", "videoGame")
 NULL = "\\N"
 # What each file fills: the table whose size decides, the tables whose plain indexes are
 # rebuilt rather than kept up to date, and (PostgreSQL) those whose foreign keys are checked
-# once at the end rather than row by row (_DeferredIndexes). The credit index on
-# (show, role, order) stays: matching credits is bounded by it.
+# once at the end rather than row by row (_DeferredIndexes). On SQLite the credit index on
+# (show, role, order) stays: matching credits is bounded by it; PostgreSQL matches a whole
+# file by a hash join and rebuilds it (and the credit's unique constraint) too.
 DEFERRED_INDEXES: dict[str, tuple[str, list[str], list[str]]] = {
     "title.basics": (Show._meta.db_table, [Show._meta.db_table, TaggedShow._meta.db_table], []),
     "name.basics": (Person._meta.db_table, [Person._meta.db_table], []),
@@ -849,6 +850,333 @@ class _ImdbWriter:
         return stage
 
 
+# -- PostgreSQL: a whole file through COPY, then set-based SQL ------------------------------
+
+
+class _PgFileLoader:
+    """One dataset file into the catalog on PostgreSQL, set-based.
+
+    The file's records (read and checked by the same readers, so bad input fails with the
+    same message and nothing of the file written) are streamed with ``COPY … FROM STDIN``
+    into a temporary staging table; the upsert is then a handful of statements over the
+    whole file — one UPDATE … WHERE (…) IS DISTINCT FROM (…) for the rows that changed, one
+    INSERT … SELECT for the new ones, one for their genre tags — instead of a round of
+    queries per batch. Counts come from the statements' row counts.
+
+    Slugs stay what the batch-by-batch writer gives (each new row, in file order, takes the
+    first of its candidates no row holds yet: name, name-year, name-IMDb id). In SQL that is
+    a window per candidate level: the first row (by file order) of each name gets the name
+    when it is free, the first of the rest with the same name-year gets that, the others
+    their name-id. This equals the row-by-row rule as long as no candidate of one level is a
+    candidate of another level for another new row (a name ending in digits that is also
+    another row's name-year, say); when one is, or a row's every candidate is taken, those
+    rows go through the batch-by-batch writer in file order instead.
+    """
+
+    WORK_MEM = "64MB"  # the server's, for the joins and sorts over a whole file
+
+    def __init__(self, writer: _ImdbWriter, indexes: _DeferredIndexes, tick: Callable[[], None]) -> None:
+        self.writer, self.indexes, self.tick = writer, indexes, tick
+        self.cursor, self.stats = writer.cursor, writer.stats
+        self.raw = writer.cursor.cursor  # psycopg's own cursor, for COPY
+        self.cursor.execute(f"SET LOCAL work_mem = '{self.WORK_MEM}'")
+
+    # staging --------------------------------------------------------------------------------
+
+    def new_temp(self, name: str, definition: str) -> None:
+        """(Re)create a temporary table: ``definition`` is its column list or ``AS query``."""
+        self.cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        body = definition if definition.startswith("AS ") else f"({definition})"
+        if body.startswith("AS "):
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP {body}")
+        else:
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {name} {body} ON COMMIT DROP")
+
+    def copy_in(self, name: str, columns: str, rows: Iterable[tuple]) -> int:
+        """Stream ``rows`` into the staging table ``name``; returns how many."""
+        count = 0
+        tick = self.tick
+        with self.raw.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
+                count += 1
+                if not count % BATCH:
+                    tick()
+        tick()
+        self.cursor.execute(f"ANALYZE {name}")  # temporary tables are never analysed on their own
+        return count
+
+    def scalar(self, sql: str, params: list | None = None) -> Any:
+        self.cursor.execute(sql, params or [])
+        return self.cursor.fetchone()[0]
+
+    # titles and names -------------------------------------------------------------------------
+
+    def load_titles(self, records: Iterable[Title]) -> None:
+        genre_numbers: dict[str, int] = {}
+
+        def rows() -> Iterator[tuple]:
+            for seq, (tconst, kind, title, original, year_start, year_end, genres) in enumerate(records):
+                numbers = [genre_numbers.setdefault(g, len(genre_numbers)) for g in genres] if genres else None
+                yield (seq, tconst, kind, title, original, year_start, year_end, numbers,
+                       *_slug_columns(_slug_options(title, year_start, tconst)))  # fmt: skip
+
+        stage, show = "import_pg_title", self.writer.show_table
+        self.new_temp(
+            stage,
+            "seq integer, imdb_id text, kind text, title text, original text, year_start integer, "
+            "year_end integer, genres integer[], s1 text, s2 text, s3 text, odd boolean",
+        )
+        total = self.copy_in(
+            stage,
+            "seq, imdb_id, kind, title, original, year_start, year_end, genres, s1, s2, s3, odd",
+            rows(),
+        )
+        self.indexes.rows_coming(total)
+        # The original title joins the aliases when they do not hold it yet (as a JSON string).
+        add_alias = "st.original IS NOT NULL AND NOT s.aliases @> jsonb_build_array(st.original)"
+        self.cursor.execute(
+            f"UPDATE {show} s SET title = st.title, kind = st.kind, year_start = st.year_start, "
+            f"year_end = st.year_end, updated_at = %s, aliases = CASE WHEN {add_alias} "
+            f"THEN s.aliases || jsonb_build_array(st.original) ELSE s.aliases END "
+            f"FROM {stage} st WHERE s.imdb_id = st.imdb_id AND ("
+            f"(s.title, s.kind, s.year_start, s.year_end) IS DISTINCT FROM "
+            f"(st.title, st.kind, st.year_start, st.year_end) OR {add_alias})",
+            [self.writer.now],
+        )
+        updated = self.cursor.rowcount
+        new = self.split_new(stage, show)
+        self.stats.updated["shows"] += updated
+        self.stats.unchanged["shows"] += total - new - updated
+        self.insert_new(
+            Show,
+            ["title", "kind", "year_start", "year_end", "aliases"],
+            "n.title, n.kind, n.year_start, n.year_end, "
+            "CASE WHEN n.original IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(n.original) END",
+            "imdb_id, title, kind, original, year_start, year_end",
+            lambda r: (r[0], r[2], r[1], r[3], r[4], r[5], ()),  # genres: added below for all
+            self.writer.write_titles,
+            new,
+        )
+        if genre_numbers:
+            self.add_genres(stage, genre_numbers)
+
+    def load_names(self, records: Iterable[Name]) -> None:
+        def rows() -> Iterator[tuple]:
+            for seq, (nconst, name, birth, death) in enumerate(records):
+                yield (seq, nconst, name, birth, death, *_slug_columns(_slug_options(name, birth, nconst)))
+
+        stage, person = "import_pg_name", self.writer.person_table
+        self.new_temp(
+            stage,
+            "seq integer, imdb_id text, name text, birth_year integer, death_year integer, "
+            "s1 text, s2 text, s3 text, odd boolean",
+        )
+        total = self.copy_in(
+            stage, "seq, imdb_id, name, birth_year, death_year, s1, s2, s3, odd", rows()
+        )
+        self.indexes.rows_coming(total)
+        self.cursor.execute(
+            f"UPDATE {person} p SET name = st.name, birth_year = st.birth_year, "
+            f"death_year = st.death_year, updated_at = %s FROM {stage} st "
+            f"WHERE p.imdb_id = st.imdb_id AND (p.name, p.birth_year, p.death_year) "
+            f"IS DISTINCT FROM (st.name, st.birth_year, st.death_year)",
+            [self.writer.now],
+        )
+        updated = self.cursor.rowcount
+        new = self.split_new(stage, person)
+        self.stats.updated["people"] += updated
+        self.stats.unchanged["people"] += total - new - updated
+        self.insert_new(
+            Person,
+            ["name", "birth_year", "death_year"],
+            "n.name, n.birth_year, n.death_year",
+            "imdb_id, name, birth_year, death_year",
+            tuple,
+            self.writer.write_names,
+            new,
+        )
+
+    def split_new(self, stage: str, table: str) -> int:
+        """Copy the staged rows no catalog row carries the IMDb id of into ``<stage>_new``."""
+        self.new_temp(
+            f"{stage}_new",
+            f"AS SELECT * FROM {stage} st WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {table} x WHERE x.imdb_id = st.imdb_id)",
+        )
+        new = self.cursor.rowcount
+        self.cursor.execute(f"ANALYZE {stage}_new")
+        return new
+
+    def insert_new(
+        self,
+        model: type[models.Model],
+        columns: list[str],
+        select: str,
+        record_columns: str,
+        record: Callable[[tuple], tuple],
+        write_batch: Callable[[list], None],
+        new: int,
+    ) -> None:
+        """Insert the rows of ``<stage>_new`` with their keys and slugs (see the class):
+        ``columns`` are the model's columns after imdb_id, key and slug, ``select`` their
+        values from the staged row ``n``. Rows left for the batch-by-batch writer are read
+        back as ``record_columns`` and made into its records by ``record``."""
+        if not new:
+            return
+        stage = f"import_pg_{'title' if model is Show else 'name'}_new"
+        table = self.writer.table(model, ["imdb_id", "key", "slug", *columns])
+        target = self.writer.show_table if model is Show else self.writer.person_table
+        key = connection.ops.quote_name("key")
+        crossed = self.scalar(
+            f"SELECT EXISTS (SELECT 1 FROM {stage} a JOIN {stage} b ON b.s2 = a.s1 WHERE a.odd) "
+            f"OR EXISTS (SELECT 1 FROM {stage} a JOIN {stage} b ON b.s3 = a.s1 WHERE a.odd)"
+        )
+        inserted = 0
+        if not crossed:
+            free = lambda column: f"NOT EXISTS (SELECT 1 FROM {target} x WHERE x.slug = {column})"  # noqa: E731
+            defaults = "".join(", %s" for _ in table.defaults)
+            self.cursor.execute(
+                f"INSERT INTO {target} ({table.column_list}) "
+                f"SELECT n.imdb_id, CASE WHEN EXISTS (SELECT 1 FROM {target} k WHERE k.{key} = n.imdb_id) "
+                f"THEN n.imdb_id || '-imdb' ELSE n.imdb_id END, n.slug, {select}{defaults} FROM ("
+                f"  SELECT l1.*, CASE WHEN l1.gets1 THEN l1.s1"
+                f"    WHEN l1.s2 IS NOT NULL AND row_number() OVER (PARTITION BY CASE WHEN l1.gets1 "
+                f"      THEN NULL ELSE l1.s2 END ORDER BY l1.seq) = 1 AND {free('l1.s2')} THEN l1.s2"
+                f"    WHEN l1.s3 IS NOT NULL AND {free('l1.s3')} THEN l1.s3 END AS slug"
+                f"  FROM (SELECT st.*, row_number() OVER (PARTITION BY st.s1 ORDER BY st.seq) = 1 "
+                f"    AND {free('st.s1')} AS gets1 FROM {stage} st) l1"
+                f") n WHERE n.slug IS NOT NULL ORDER BY n.seq",
+                list(table.defaults),
+            )
+            inserted = self.cursor.rowcount
+            self.stats.created["shows" if model is Show else "people"] += inserted
+        if inserted == new:
+            return
+        # The rows left, in file order, through the batch-by-batch writer (which counts them).
+        self.cursor.execute(f"CREATE INDEX ON {stage} (seq)")
+        after = -1
+        while True:
+            self.cursor.execute(
+                f"SELECT seq, {record_columns} FROM {stage} n WHERE seq > %s AND NOT EXISTS "
+                f"(SELECT 1 FROM {target} x WHERE x.imdb_id = n.imdb_id) ORDER BY seq LIMIT %s",
+                [after, BATCH],
+            )
+            rows = self.cursor.fetchall()
+            if not rows:
+                break
+            after = rows[-1][0]
+            write_batch([record(row[1:]) for row in rows])
+
+    def add_genres(self, stage: str, numbers: dict[str, int]) -> None:
+        """Genres as tags of the file's shows, those a show has not got yet."""
+        wanted = tag_ids(list(numbers))
+        self.new_temp("import_pg_genre", "number integer, tag_id integer")
+        with self.raw.copy("COPY import_pg_genre (number, tag_id) FROM STDIN") as copy:
+            for genre, number in numbers.items():
+                copy.write_row((number, wanted[genre.lower()]))
+        tagged, show = self.writer.tagged_table, self.writer.show_table
+        table = self.writer.table(TaggedShow, ["content_object_id", "tag_id"])
+        defaults = "".join(", %s" for _ in table.defaults)
+        self.cursor.execute(
+            f"INSERT INTO {tagged} ({table.column_list}) "
+            f"SELECT DISTINCT s.id, g.tag_id{defaults} FROM {stage} st "
+            f"JOIN {show} s ON s.imdb_id = st.imdb_id "
+            f"CROSS JOIN LATERAL unnest(st.genres) AS u(number) "
+            f"JOIN import_pg_genre g ON g.number = u.number "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {tagged} t "
+            f"WHERE t.content_object_id = s.id AND t.tag_id = g.tag_id)",
+            list(table.defaults),
+        )
+        self.stats.created["show genre tags"] += self.cursor.rowcount
+
+    # credits ----------------------------------------------------------------------------------
+
+    def load_credits(self, records: Iterable[CreditRow], *, update_order: bool) -> None:
+        """Upsert credits on (show, person, role, character); see ``write_credits``. The
+        same credit given twice for one title keeps its lowest ordering."""
+        stats, w = self.stats, self.writer
+        stage, want = "import_pg_credit", "import_pg_credit_want"
+        self.new_temp(stage, "seq integer, imdb_id text, nconst text, role text, chr text, ord integer")
+        total = self.copy_in(
+            stage, "seq, imdb_id, nconst, role, chr, ord", ((n, *r) for n, r in enumerate(records))
+        )
+        self.indexes.rows_coming(total)
+        self.new_temp(
+            want,
+            f"AS SELECT s.id AS show_id, max(p.id) AS person_id, st.role, st.chr, "
+            f"min(st.ord) AS ord, count(*) AS given, min(st.seq) AS seq FROM {stage} st "
+            f"JOIN {w.show_table} s ON s.imdb_id = st.imdb_id "
+            f"LEFT JOIN {w.person_table} p ON p.imdb_id = st.nconst "
+            f"GROUP BY s.id, st.nconst, st.role, st.chr",
+        )
+        self.cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(given), 0), COUNT(*) FILTER (WHERE person_id IS NULL) "
+            f"FROM {want}"
+        )
+        wanted, with_title, no_person = self.cursor.fetchone()
+        stats.skip("credits", "title not in the catalog (not imported or filtered out)", total - with_title)
+        stats.skip("credits", "the same credit twice for one title (lowest ordering kept)", with_title - wanted)
+        stats.skip("credits", "person not in the catalog", no_person)
+        if wanted == no_person:
+            return
+        q = connection.ops.quote_name
+        match = "import_pg_credit_match"
+        self.new_temp(
+            match,
+            f"AS SELECT w.show_id, w.person_id, w.role, w.chr, w.ord, w.seq, c.id AS credit_id, "
+            f"c.{q('order')} AS stored FROM {want} w LEFT JOIN {w.credit_table} c "
+            f"ON c.person_id = w.person_id AND c.show_id = w.show_id AND c.role = w.role "
+            f"AND c.{q('character')} = w.chr WHERE w.person_id IS NOT NULL",
+        )
+        self.cursor.execute(
+            f"SELECT COUNT(*) FILTER (WHERE credit_id IS NOT NULL), "
+            f"COUNT(*) FILTER (WHERE credit_id IS NOT NULL AND stored <> ord) FROM {match}"
+        )
+        matched, reordered = self.cursor.fetchone()
+        if not update_order:
+            reordered = 0
+        stats.unchanged["credits"] += matched - reordered
+        if reordered:
+            self.cursor.execute(
+                f"UPDATE {w.credit_table} c SET {q('order')} = m.ord FROM {match} m "
+                f"WHERE c.id = m.credit_id AND m.stored <> m.ord"
+            )
+            stats.updated["credits"] += self.cursor.rowcount
+        left = wanted - no_person - matched
+        if not left:
+            return
+        table = w.table(Credit, ["show_id", "person_id", "role", "character", "order"])
+        defaults = "".join(", %s" for _ in table.defaults)
+        # Without its unique constraint (rebuilt at the end) the table has been locked since
+        # before the match: nothing can have come in meanwhile.
+        conflict = "" if self.indexes.unique_dropped else " ON CONFLICT DO NOTHING"
+        self.cursor.execute(
+            f"INSERT INTO {w.credit_table} ({table.column_list}) "
+            f"SELECT show_id, person_id, role, chr, ord{defaults} FROM {match} "
+            f"WHERE credit_id IS NULL ORDER BY seq{conflict}",
+            list(table.defaults),
+        )
+        inserted = self.cursor.rowcount
+        stats.created["credits"] += inserted
+        stats.skip("credits", "added meanwhile by another writer", left - inserted)
+
+
+def _slug_columns(options: tuple[str, ...]) -> tuple[str, str | None, str | None, bool]:
+    """A row's slug candidates as staged: (name, name-year, name-id, may cross levels).
+
+    A name ending in a digit might equal another row's name-year or name-id (which always
+    end in digits); only such rows are checked against the others' candidates."""
+    if len(options) == 3:
+        s1, s2, s3 = options
+    elif len(options) == 2:
+        (s1, s3), s2 = options, None
+    else:
+        s1, s2, s3 = options[0], None, None
+    return s1, s2, s3, s1[-1:].isdigit()
+
+
 class _DeferredIndexes:
     """Secondary indexes dropped while a file fills a table and rebuilt once at its end.
 
@@ -869,6 +1197,8 @@ class _DeferredIndexes:
         self.cursor, self.index_tables = cursor, index_tables
         self.postgres = connection.vendor == "postgresql"
         self.fk_tables = fk_tables if self.postgres else []
+        if self.postgres:
+            self.index_tables = index_tables + [t for t in fk_tables if t not in index_tables]
         self.dropped: list[str] = []
         self.active = not (self.index_tables or self.fk_tables)
         if not self.active:
@@ -896,13 +1226,21 @@ class _DeferredIndexes:
         return self.cursor.fetchall()
 
     def foreign_keys(self, table: str) -> list[tuple[str, str]]:
-        """(name, definition) of the table's foreign keys (PostgreSQL)."""
+        """(name, definition) of the table's foreign keys and, on the credit table, its
+        unique constraints (PostgreSQL): credits are matched against the stored ones by a
+        hash join before they are written, which needs no index, and the table is locked
+        from the moment they are dropped, so no other writer can slip a duplicate in."""
         self.cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-            [connection.ops.quote_name(table)],
+            "WHERE conrelid = %s::regclass AND (contype = 'f' OR (contype = 'u' AND %s)) "
+            "ORDER BY contype, conname",
+            [connection.ops.quote_name(table), table == Credit._meta.db_table],
         )
         return self.cursor.fetchall()
+
+    @property
+    def unique_dropped(self) -> bool:
+        return any(" UNIQUE " in sql for sql in self.dropped)
 
     def rows_coming(self, rows: int) -> None:
         """Called with the rows the file has given so far, before they are written."""
@@ -1004,34 +1342,68 @@ def import_imdb(
     return stats
 
 
+def _write_in_batches(
+    writer: _ImdbWriter,
+    indexes: _DeferredIndexes,
+    kind: str,
+    records: Iterable,
+    principals: bool,
+    tick: Callable[[], None],
+) -> None:
+    """SQLite: the file's records written batch by batch, each diffed against the rows it
+    touches."""
+    if kind == "shows":
+        groups, write = batches(records), writer.write_titles
+    elif kind == "people":
+        groups, write = batches(records), writer.write_names
+    else:
+        groups = title_batches(records)
+
+        def write(batch: list[CreditRow]) -> None:
+            writer.write_credits(batch, update_order=principals)
+
+    rows = 0
+    for group in groups:
+        rows += len(group)
+        indexes.rows_coming(rows)
+        write(group)
+        tick()
+
+
 def _import_file(dataset: str, path: Path, options: ImdbOptions, progress: ProgressFactory) -> ImportStats:
     stats = ImportStats()
     skipped: Counter = Counter()
     reader = TsvReader(path, dataset, options.limit)
     writer = _ImdbWriter(stats)
     bar = progress(path.name, reader.size, "B")
+    principals = dataset == "title.principals"
     if dataset == "title.basics":
-        kind, groups, write = "shows", batches(iter_titles(reader, options, skipped)), writer.write_titles
+        kind, records = "shows", iter_titles(reader, options, skipped)
     elif dataset == "name.basics":
-        kind, groups, write = "people", batches(iter_names(reader, skipped)), writer.write_names
+        kind, records = "people", iter_names(reader, skipped)
     else:
-        principals = dataset == "title.principals"
-        rows = iter_principals(reader, skipped) if principals else iter_crew(reader, skipped)
-        kind, groups = "credits", title_batches(rows)
+        kind = "credits"
+        records = iter_principals(reader, skipped) if principals else iter_crew(reader, skipped)
+    position = 0
 
-        def write(batch: list[CreditRow]) -> None:
-            writer.write_credits(batch, update_order=principals)
+    def tick() -> None:
+        nonlocal position
+        bar.update(reader.position() - position)
+        position = reader.position()
 
-    position = rows = 0
     try:
         with import_transaction(dry_run=False):
             indexes = _DeferredIndexes(writer.cursor, *DEFERRED_INDEXES[dataset])
-            for group in groups:
-                rows += len(group)
-                indexes.rows_coming(rows)
-                write(group)
-                bar.update(reader.position() - position)
-                position = reader.position()
+            if writer.postgres:
+                loader = _PgFileLoader(writer, indexes, tick)
+                if kind == "shows":
+                    loader.load_titles(records)
+                elif kind == "people":
+                    loader.load_names(records)
+                else:
+                    loader.load_credits(records, update_order=principals)
+            else:
+                _write_in_batches(writer, indexes, kind, records, principals, tick)
             indexes.restore()
             # Per file and inside its transaction: the files before a bad one stay imported,
             # and the gazetteers must see them.
