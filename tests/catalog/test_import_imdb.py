@@ -592,3 +592,101 @@ def test_a_failed_file_gets_its_dropped_indexes_back(plain_dir):
         run(str(plain_dir))
     assert Person.objects.count() == 0
     assert schema_of_catalog_tables() == before
+
+
+# -- slugs of new rows: the same whichever way the database chooses them --------------------------
+
+
+def dataset_folder(tmp_path: Path, name: str, rows: list[str]) -> Path:
+    """A folder holding one dataset file with the header and ``rows`` (tab-separated)."""
+    from catalog.imdb import IMDB_COLUMNS
+
+    folder = tmp_path / name
+    folder.mkdir()
+    lines = ["\t".join(IMDB_COLUMNS[name]), *rows]
+    (folder / f"{name}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def title_row(tconst: str, title: str, year: str) -> str:
+    return f"{tconst}\tmovie\t{title}\t{title}\t0\t{year}\t\\N\t90\tDrama"
+
+
+def test_a_title_ending_in_a_year_does_not_take_a_slug_another_row_needs(tmp_path):
+    """"Harbor Lights 2019" wants the slug the second 2019 "Harbor Lights" would take next:
+    first come, first served, in file order."""
+    folder = dataset_folder(
+        tmp_path,
+        "title.basics",
+        [
+            title_row("tt9000001", "Harbor Lights 2019", "2020"),
+            title_row("tt9000002", "Harbor Lights", "2019"),
+            title_row("tt9000003", "Harbor Lights", "2019"),
+            title_row("tt9000004", "Harbor Lights", "2021"),
+        ],
+    )
+    output = run(str(folder))
+    assert dict(Show.objects.values_list("imdb_id", "slug")) == {
+        "tt9000001": "harbor-lights-2019",
+        "tt9000002": "harbor-lights",
+        "tt9000003": "harbor-lights-tt9000003",
+        "tt9000004": "harbor-lights-2021",
+    }
+    assert "shows: 4 created, 0 updated, 0 unchanged" in output
+    assert TaggedShow.objects.count() == 4
+
+
+def test_a_row_whose_every_slug_is_taken_gets_a_number(tmp_path):
+    for slug in ("harbor-lights", "harbor-lights-2019", "harbor-lights-tt9000003"):
+        factories.show("Harbor Lights", slug=slug, key=slug)
+    folder = dataset_folder(
+        tmp_path,
+        "title.basics",
+        [title_row("tt9000003", "Harbor Lights", "2019"), title_row("tt9000005", "Harbor Lights", "2019")],
+    )
+    output = run(str(folder))
+    assert Show.objects.get(imdb_id="tt9000003").slug == "harbor-lights-tt9000003-2"
+    assert Show.objects.get(imdb_id="tt9000005").slug == "harbor-lights-tt9000005"
+    assert "shows: 2 created, 0 updated, 0 unchanged" in output
+
+
+def test_people_sharing_a_name_take_name_year_then_name_id(tmp_path):
+    factories.person("Ana Abara", slug="ana-abara", key="nm9000001")
+    folder = dataset_folder(
+        tmp_path,
+        "name.basics",
+        [
+            "nm9000001\tAna Abara\t1970\t\\N\tactress\t\\N",
+            "nm9000002\tAna Abara\t1970\t\\N\tactress\t\\N",
+            "nm9000003\tAna Abara\t\\N\t\\N\tactress\t\\N",
+            "nm9000004\tBo Castell\t\\N\t\\N\tactor\t\\N",
+            "nm9000005\tBo Castell\t1981\t\\N\tactor\t\\N",
+            "nm9000006\t!!!\t\\N\t\\N\tactor\t\\N",
+        ],
+    )
+    output = run(str(folder))
+    assert dict(Person.objects.filter(imdb_id__isnull=False).values_list("imdb_id", "slug")) == {
+        "nm9000001": "ana-abara-1970",
+        "nm9000002": "ana-abara-nm9000002",
+        "nm9000003": "ana-abara-nm9000003",
+        "nm9000004": "bo-castell",
+        "nm9000005": "bo-castell-1981",
+        "nm9000006": "nm9000006",
+    }
+    assert Person.objects.get(imdb_id="nm9000001").key == "nm9000001-imdb"
+    assert "people: 6 created, 0 updated, 0 unchanged" in output
+    assert "people: 0 created, 0 updated, 6 unchanged" in run(str(folder))
+
+
+def test_an_updated_title_gains_its_original_title_as_an_alias_once(tmp_path):
+    folder = dataset_folder(tmp_path, "title.basics", [title_row("tt9000001", "Harbor Lights", "2019")])
+    run(str(folder))
+    (folder / "title.basics.tsv").write_text(
+        (folder / "title.basics.tsv").read_text(encoding="utf-8").replace(
+            "Harbor Lights\tHarbor Lights", "Harbor Lights\tLuces del Puerto"
+        ),
+        encoding="utf-8",
+    )
+    assert "shows: 0 created, 1 updated, 0 unchanged" in run(str(folder))
+    assert "shows: 0 created, 0 updated, 1 unchanged" in run(str(folder))
+    assert Show.objects.get(imdb_id="tt9000001").aliases == ["Luces del Puerto"]
