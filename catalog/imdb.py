@@ -34,12 +34,16 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import re
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
+from hashlib import blake2b
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,7 +61,7 @@ from newsroom.importing import (
     tag_ids,
 )
 
-from .models import Credit, Person, Show, TaggedShow, bump_catalog_version
+from .models import Credit, ImdbCreditsDigest, Person, Show, TaggedShow, bump_catalog_version
 
 IMDB_COLUMNS: dict[str, tuple[str, ...]] = {
     "title.basics": (
@@ -95,8 +99,8 @@ NULL = "\\N"
 DEFERRED_INDEXES: dict[str, tuple[str, list[str], list[str]]] = {
     "title.basics": (Show._meta.db_table, [Show._meta.db_table, TaggedShow._meta.db_table], []),
     "name.basics": (Person._meta.db_table, [Person._meta.db_table], []),
-    "title.principals": (Credit._meta.db_table, [], [Credit._meta.db_table]),
-    "title.crew": (Credit._meta.db_table, [], [Credit._meta.db_table]),
+    "title.principals": (Credit._meta.db_table, [], [Credit._meta.db_table, ImdbCreditsDigest._meta.db_table]),
+    "title.crew": (Credit._meta.db_table, [], [Credit._meta.db_table, ImdbCreditsDigest._meta.db_table]),
 }
 BATCH = 5000
 LOOKUP_CHUNK = 5000
@@ -442,6 +446,24 @@ def iter_crew(reader: TsvReader, skipped: Counter) -> Iterator[CreditRow]:
                 yield (tconst, nconst, role, "", position)
 
 
+_TWICE = "the same credit twice for one title (lowest ordering kept)"
+
+
+def _first(row: tuple) -> Any:
+    return row[0]
+
+
+def _credit_digest(rows: list[CreditRow]) -> int:
+    """A title's rows from one file, as a signed 64-bit number (a BIGINT column)."""
+    text = "\n".join(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}" for r in rows)
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _same_credits(rows: list[CreditRow]) -> int:
+    """How many distinct credits a title's rows give (the others repeat one of them)."""
+    return len({(r[1], r[2], r[3]) for r in rows})
+
+
 def batches(records: Iterable, size: int = BATCH) -> Iterator[list]:
     batch: list = []
     for record in records:
@@ -564,6 +586,7 @@ class _ImdbWriter:
         q = connection.ops.quote_name
         self.show_table, self.person_table = q(Show._meta.db_table), q(Person._meta.db_table)
         self.credit_table, self.tagged_table = q(Credit._meta.db_table), q(TaggedShow._meta.db_table)
+        self.digest_table = q(ImdbCreditsDigest._meta.db_table)
 
     def close(self) -> None:
         self.cursor.close()
@@ -739,10 +762,31 @@ class _ImdbWriter:
         only adds directors and writers that title.principals did not give.
         """
         stats, q = self.stats, connection.ops.quote_name
-        show_ids = self.ids_by_imdb(self.show_table, {r[0] for r in batch})
+        column = q("principals" if update_order else "crew")
+        found = self.select_in(
+            f"SELECT s.imdb_id, s.id, d.{column} FROM {self.show_table} s "
+            f"LEFT JOIN {self.digest_table} d ON d.show_id = s.id WHERE s.imdb_id",
+            {r[0] for r in batch},
+        )
+        show_ids = {imdb_id: pk for imdb_id, pk, _digest in found}
+        stored = {imdb_id: digest for imdb_id, _pk, digest in found if digest is not None}
+        # A title whose rows are those of the last run (its digest) is skipped whole.
+        digests: dict[int, int] = {}
+        kept: list[CreditRow] = []
+        for tconst, group in itertools.groupby(batch, key=_first):
+            rows = list(group)
+            if tconst in show_ids:
+                digest = _credit_digest(rows)
+                if stored.get(tconst) == digest:
+                    same = _same_credits(rows)
+                    stats.unchanged["credits"] += same
+                    stats.skip("credits", _TWICE, len(rows) - same)
+                    continue
+                digests[show_ids[tconst]] = digest
+            kept.extend(rows)
         wanted: dict[tuple[str, str, str, str], int] = {}
         no_title = duplicates = 0
-        for tconst, nconst, role, character, order in batch:
+        for tconst, nconst, role, character, order in kept:
             if tconst not in show_ids:
                 no_title += 1
                 continue
@@ -755,12 +799,23 @@ class _ImdbWriter:
                 if order < previous:
                     wanted[identity] = order
         stats.skip("credits", "title not in the catalog (not imported or filtered out)", no_title)
-        stats.skip("credits", "the same credit twice for one title (lowest ordering kept)", duplicates)
+        stats.skip("credits", _TWICE, duplicates)
         if not wanted:
             return
         stage = self._stage_credits(
             [(show_ids[i[0]], i[1], i[2], i[3], order) for i, order in wanted.items()]
         )
+        # Every row of these titles is applied below, except for people not in the catalog:
+        # their titles get no digest, and are matched again next time.
+        self.cursor.execute(f"SELECT DISTINCT show_id FROM {stage} WHERE person_id IS NULL")
+        for (show_id,) in self.cursor.fetchall():
+            digests.pop(show_id, None)
+        if digests:
+            self.cursor.executemany(
+                f"INSERT INTO {self.digest_table} (show_id, {column}) VALUES (%s, %s) "
+                f"ON CONFLICT (show_id) DO UPDATE SET {column} = excluded.{column}",
+                list(digests.items()),
+            )
         credit = self.credit_table
         # Matched in the database, set-based, rather than read back into Python: credits
         # already stored as given are struck off the staging table first (one probe of the
@@ -1097,12 +1152,35 @@ class _PgFileLoader:
         """Upsert credits on (show, person, role, character); see ``write_credits``. The
         same credit given twice for one title keeps its lowest ordering."""
         stats, w = self.stats, self.writer
+        q = connection.ops.quote_name
+        column = q("principals" if update_order else "crew")
+        stored = _StoredDigests(column)
+        same = twice = 0
+
+        def rows() -> Iterator[tuple]:
+            """The rows of the titles not as they were last time (their digest differs),
+            each title's digest on its first row."""
+            nonlocal same, twice
+            seq = 0
+            for tconst, group in itertools.groupby(records, key=_first):
+                rows = list(group)
+                digest = _credit_digest(rows)
+                if stored.get(tconst) == digest:
+                    distinct = _same_credits(rows)
+                    same, twice = same + distinct, twice + len(rows) - distinct
+                    continue
+                for row in rows:
+                    yield (seq, *row, digest)
+                    seq, digest = seq + 1, None
+
         stage, want = "import_pg_credit", "import_pg_credit_want"
-        self.new_temp(stage, "seq integer, imdb_id text, nconst text, role text, chr text, ord integer")
-        total = self.copy_in(
-            stage, "seq, imdb_id, nconst, role, chr, ord", ((n, *r) for n, r in enumerate(records))
+        self.new_temp(
+            stage, "seq integer, imdb_id text, nconst text, role text, chr text, ord integer, digest bigint"
         )
-        self.indexes.rows_coming(total)
+        total = self.copy_in(stage, "seq, imdb_id, nconst, role, chr, ord, digest", rows())
+        stats.unchanged["credits"] += same
+        stats.skip("credits", _TWICE, twice)
+        self.indexes.rows_coming(total + same + twice)
         self.new_temp(
             want,
             f"AS SELECT s.id AS show_id, max(p.id) AS person_id, st.role, st.chr, "
@@ -1117,11 +1195,21 @@ class _PgFileLoader:
         )
         wanted, with_title, no_person = self.cursor.fetchone()
         stats.skip("credits", "title not in the catalog (not imported or filtered out)", total - with_title)
-        stats.skip("credits", "the same credit twice for one title (lowest ordering kept)", with_title - wanted)
+        stats.skip("credits", _TWICE, with_title - wanted)
         stats.skip("credits", "person not in the catalog", no_person)
+        # Every row of the file's titles is applied below, except for people not in the
+        # catalog: their titles get no digest, and are matched again next time.
+        self.cursor.execute(f"ANALYZE {want}")
+        self.cursor.execute(
+            f"INSERT INTO {w.digest_table} (show_id, {column}) "
+            f"SELECT DISTINCT ON (s.id) s.id, st.digest FROM {stage} st "
+            f"JOIN {w.show_table} s ON s.imdb_id = st.imdb_id WHERE st.digest IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {want} x WHERE x.show_id = s.id AND x.person_id IS NULL) "
+            f"ORDER BY s.id, st.seq DESC "
+            f"ON CONFLICT (show_id) DO UPDATE SET {column} = EXCLUDED.{column}"
+        )
         if wanted == no_person:
             return
-        q = connection.ops.quote_name
         match = "import_pg_credit_match"
         self.new_temp(
             match,
@@ -1161,6 +1249,33 @@ class _PgFileLoader:
         inserted = self.cursor.rowcount
         stats.created["credits"] += inserted
         stats.skip("credits", "added meanwhile by another writer", left - inserted)
+
+
+class _StoredDigests:
+    """The credit digests stored for one file (``column``), by title number: two sorted
+    arrays of 64-bit numbers, 16 bytes a show, read through a server-side cursor so the
+    catalog's size never sits in memory as Python objects."""
+
+    def __init__(self, column: str) -> None:
+        show, digests = Show._meta.db_table, ImdbCreditsDigest._meta.db_table
+        self.numbers, self.digests = array("q"), array("q")
+        with connection.connection.cursor(name="import_imdb_digests") as cursor:
+            cursor.itersize = 20000
+            cursor.execute(
+                f"SELECT s.imdb_id, d.{column} FROM {digests} d JOIN {show} s ON s.id = d.show_id "
+                f"WHERE d.{column} IS NOT NULL AND s.imdb_id IS NOT NULL "
+                f"ORDER BY length(s.imdb_id), s.imdb_id"
+            )
+            for imdb_id, digest in cursor:
+                self.numbers.append(int(imdb_id[2:]))
+                self.digests.append(digest)
+
+    def get(self, imdb_id: str) -> int | None:
+        number = int(imdb_id[2:])
+        at = bisect_left(self.numbers, number)
+        if at < len(self.numbers) and self.numbers[at] == number:
+            return self.digests[at]
+        return None
 
 
 def _slug_columns(options: tuple[str, ...]) -> tuple[str, str | None, str | None, bool]:
