@@ -93,14 +93,17 @@ NOT_SHOWS = ("tvEpisode", "videoGame")
 NULL = "\\N"
 # What each file fills: the table whose size decides, the tables whose plain indexes are
 # rebuilt rather than kept up to date, and (PostgreSQL) those whose foreign keys are checked
-# once at the end rather than row by row (_DeferredIndexes). On SQLite the credit index on
+# once at the end rather than row by row and those whose unique constraints are rebuilt too,
+# the rows having been matched against them before (_DeferredIndexes). On SQLite the credit index on
 # (show, role, order) stays: matching credits is bounded by it; PostgreSQL matches a whole
 # file by a hash join and rebuilds it (and the credit's unique constraint) too.
-DEFERRED_INDEXES: dict[str, tuple[str, list[str], list[str]]] = {
-    "title.basics": (Show._meta.db_table, [Show._meta.db_table, TaggedShow._meta.db_table], []),
-    "name.basics": (Person._meta.db_table, [Person._meta.db_table], []),
-    "title.principals": (Credit._meta.db_table, [], [Credit._meta.db_table, ImdbCreditsDigest._meta.db_table]),
-    "title.crew": (Credit._meta.db_table, [], [Credit._meta.db_table, ImdbCreditsDigest._meta.db_table]),
+_SHOW, _TAGGED, _PERSON = Show._meta.db_table, TaggedShow._meta.db_table, Person._meta.db_table
+_CREDIT, _DIGEST = Credit._meta.db_table, ImdbCreditsDigest._meta.db_table
+DEFERRED_INDEXES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
+    "title.basics": (_SHOW, [_SHOW, _TAGGED], [_TAGGED], [_SHOW]),
+    "name.basics": (_PERSON, [_PERSON], [], [_PERSON]),
+    "title.principals": (_CREDIT, [], [_CREDIT, _DIGEST], [_CREDIT]),
+    "title.crew": (_CREDIT, [], [_CREDIT, _DIGEST], [_CREDIT]),
 }
 BATCH = 5000
 LOOKUP_CHUNK = 5000
@@ -295,6 +298,13 @@ class SeenIds:
             return False
         bits[byte] |= bit
         return True
+
+    def __contains__(self, imdb_id: str) -> bool:
+        number = int(imdb_id[2:])
+        if number >= self.BITMAP_LIMIT:
+            return number in self.large
+        byte = number >> 3
+        return byte < len(self.bits) and bool(self.bits[byte] & (1 << (number & 7)))
 
 
 def _year(reader: TsvReader, value: str, column: str) -> int | None:
@@ -962,6 +972,20 @@ class _PgFileLoader:
         self.cursor.execute(f"ANALYZE {name}")  # temporary tables are never analysed on their own
         return count
 
+    def known_ids(self, table: str) -> SeenIds:
+        """The IMDb ids the table holds, as a bitmap read through a server-side cursor:
+        rows already there are updated, never inserted, so they need no slug candidates
+        (slugifying every name of a re-run cost more than reading the ids)."""
+        known = SeenIds()
+        with connection.connection.cursor(name="import_imdb_known") as cursor:
+            cursor.itersize = 50000
+            cursor.execute(f"SELECT imdb_id FROM {table} WHERE imdb_id IS NOT NULL")
+            add = known.add
+            for (imdb_id,) in cursor:
+                if imdb_id[2:].isdigit():
+                    add(imdb_id)
+        return known
+
     def scalar(self, sql: str, params: list | None = None) -> Any:
         self.cursor.execute(sql, params or [])
         return self.cursor.fetchone()[0]
@@ -970,14 +994,15 @@ class _PgFileLoader:
 
     def load_titles(self, records: Iterable[Title]) -> None:
         genre_numbers: dict[str, int] = {}
+        stage, show = "import_pg_title", self.writer.show_table
+        known = self.known_ids(show)
 
         def rows() -> Iterator[tuple]:
             for seq, (tconst, kind, title, original, year_start, year_end, genres) in enumerate(records):
                 numbers = [genre_numbers.setdefault(g, len(genre_numbers)) for g in genres] if genres else None
-                yield (seq, tconst, kind, title, original, year_start, year_end, numbers,
-                       *_slug_columns(_slug_options(title, year_start, tconst)))  # fmt: skip
+                slugs = _NO_SLUGS if tconst in known else _slug_columns(_slug_options(title, year_start, tconst))
+                yield (seq, tconst, kind, title, original, year_start, year_end, numbers, *slugs)
 
-        stage, show = "import_pg_title", self.writer.show_table
         self.new_temp(
             stage,
             "seq integer, imdb_id text, kind text, title text, original text, year_start integer, "
@@ -988,7 +1013,6 @@ class _PgFileLoader:
             "seq, imdb_id, kind, title, original, year_start, year_end, genres, s1, s2, s3, odd",
             rows(),
         )
-        self.indexes.rows_coming(total)
         # The original title joins the aliases when they do not hold it yet (as a JSON string).
         add_alias = "st.original IS NOT NULL AND NOT s.aliases @> jsonb_build_array(st.original)"
         self.cursor.execute(
@@ -1013,16 +1037,21 @@ class _PgFileLoader:
             lambda r: (r[0], r[2], r[1], r[3], r[4], r[5], ()),  # genres: added below for all
             self.writer.write_titles,
             new,
+            total,
         )
+        self.indexes.rows_coming(total, keep_unique=True)  # when no row was new
         if genre_numbers:
             self.add_genres(stage, genre_numbers)
 
     def load_names(self, records: Iterable[Name]) -> None:
+        stage, person = "import_pg_name", self.writer.person_table
+        known = self.known_ids(person)
+
         def rows() -> Iterator[tuple]:
             for seq, (nconst, name, birth, death) in enumerate(records):
-                yield (seq, nconst, name, birth, death, *_slug_columns(_slug_options(name, birth, nconst)))
+                slugs = _NO_SLUGS if nconst in known else _slug_columns(_slug_options(name, birth, nconst))
+                yield (seq, nconst, name, birth, death, *slugs)
 
-        stage, person = "import_pg_name", self.writer.person_table
         self.new_temp(
             stage,
             "seq integer, imdb_id text, name text, birth_year integer, death_year integer, "
@@ -1031,7 +1060,6 @@ class _PgFileLoader:
         total = self.copy_in(
             stage, "seq, imdb_id, name, birth_year, death_year, s1, s2, s3, odd", rows()
         )
-        self.indexes.rows_coming(total)
         self.cursor.execute(
             f"UPDATE {person} p SET name = st.name, birth_year = st.birth_year, "
             f"death_year = st.death_year, updated_at = %s FROM {stage} st "
@@ -1051,6 +1079,7 @@ class _PgFileLoader:
             tuple,
             self.writer.write_names,
             new,
+            total,
         )
 
     def split_new(self, stage: str, table: str) -> int:
@@ -1073,14 +1102,22 @@ class _PgFileLoader:
         record: Callable[[tuple], tuple],
         write_batch: Callable[[list], None],
         new: int,
+        total: int,
     ) -> None:
         """Insert the rows of ``<stage>_new`` with their keys and slugs (see the class):
         ``columns`` are the model's columns after imdb_id, key and slug, ``select`` their
         values from the staged row ``n``. Rows left for the batch-by-batch writer are read
-        back as ``record_columns`` and made into its records by ``record``."""
+        back as ``record_columns`` and made into its records by ``record``.
+
+        Keys and slugs are chosen first, against the table's unique indexes; only then,
+        when the file fills the table, are its indexes dropped (``_DeferredIndexes``), the
+        unique ones too unless rows are left for the batch-by-batch writer, which looks
+        slugs up one batch at a time."""
+        kind = "shows" if model is Show else "people"
         if not new:
             return
         stage = f"import_pg_{'title' if model is Show else 'name'}_new"
+        chosen = f"{stage}_slug"
         table = self.writer.table(model, ["imdb_id", "key", "slug", *columns])
         target = self.writer.show_table if model is Show else self.writer.person_table
         key = connection.ops.quote_name("key")
@@ -1088,26 +1125,33 @@ class _PgFileLoader:
             f"SELECT EXISTS (SELECT 1 FROM {stage} a JOIN {stage} b ON b.s2 = a.s1 WHERE a.odd) "
             f"OR EXISTS (SELECT 1 FROM {stage} a JOIN {stage} b ON b.s3 = a.s1 WHERE a.odd)"
         )
-        inserted = 0
+        resolved = 0
         if not crossed:
             free = lambda column: f"NOT EXISTS (SELECT 1 FROM {target} x WHERE x.slug = {column})"  # noqa: E731
-            defaults = "".join(", %s" for _ in table.defaults)
-            self.cursor.execute(
-                f"INSERT INTO {target} ({table.column_list}) "
-                f"SELECT n.imdb_id, CASE WHEN EXISTS (SELECT 1 FROM {target} k WHERE k.{key} = n.imdb_id) "
-                f"THEN n.imdb_id || '-imdb' ELSE n.imdb_id END, n.slug, {select}{defaults} FROM ("
-                f"  SELECT l1.*, CASE WHEN l1.gets1 THEN l1.s1"
+            self.new_temp(
+                chosen,
+                f"AS SELECT n.seq, CASE WHEN EXISTS (SELECT 1 FROM {target} k WHERE k.{key} = n.imdb_id) "
+                f"THEN n.imdb_id || '-imdb' ELSE n.imdb_id END AS key, n.slug FROM ("
+                f"  SELECT l1.seq, l1.imdb_id, CASE WHEN l1.gets1 THEN l1.s1"
                 f"    WHEN l1.s2 IS NOT NULL AND row_number() OVER (PARTITION BY CASE WHEN l1.gets1 "
                 f"      THEN NULL ELSE l1.s2 END ORDER BY l1.seq) = 1 AND {free('l1.s2')} THEN l1.s2"
                 f"    WHEN l1.s3 IS NOT NULL AND {free('l1.s3')} THEN l1.s3 END AS slug"
                 f"  FROM (SELECT st.*, row_number() OVER (PARTITION BY st.s1 ORDER BY st.seq) = 1 "
                 f"    AND {free('st.s1')} AS gets1 FROM {stage} st) l1"
-                f") n WHERE n.slug IS NOT NULL ORDER BY n.seq",
+                f") n WHERE n.slug IS NOT NULL",
+            )
+            resolved = self.cursor.rowcount
+        self.indexes.rows_coming(total, keep_unique=resolved < new)
+        if resolved:
+            defaults = "".join(", %s" for _ in table.defaults)
+            self.cursor.execute(
+                f"INSERT INTO {target} ({table.column_list}) "
+                f"SELECT n.imdb_id, c.key, c.slug, {select}{defaults} FROM {stage} n "
+                f"JOIN {chosen} c ON c.seq = n.seq ORDER BY n.seq",
                 list(table.defaults),
             )
-            inserted = self.cursor.rowcount
-            self.stats.created["shows" if model is Show else "people"] += inserted
-        if inserted == new:
+            self.stats.created[kind] += self.cursor.rowcount
+        if resolved == new:
             return
         # The rows left, in file order, through the batch-by-batch writer (which counts them).
         self.cursor.execute(f"CREATE INDEX ON {stage} (seq)")
@@ -1278,6 +1322,9 @@ class _StoredDigests:
         return None
 
 
+_NO_SLUGS = (None, None, None, False)
+
+
 def _slug_columns(options: tuple[str, ...]) -> tuple[str, str | None, str | None, bool]:
     """A row's slug candidates as staged: (name, name-year, name-id, may cross levels).
 
@@ -1304,16 +1351,28 @@ class _DeferredIndexes:
     transactional DDL, so a failed or dry run gets them back with the rollback. Unique
     indexes and constraints stay: the upsert finds rows through them. On PostgreSQL the
     foreign keys of the credit table go the same way (checked by one join when added back,
-    instead of two lookups per row at commit). The table stays locked until the commit, as
-    any bulk fill would leave it.
+    instead of two lookups per row at commit), and, where the rows were matched against
+    them before the first is written (set-based, ``_PgFileLoader``), its unique
+    constraints: the table is locked from the moment they are dropped, so no other writer
+    can slip a duplicate in. The table stays locked until the commit, as any bulk fill
+    would leave it.
     """
 
-    def __init__(self, cursor, counted: str, index_tables: list[str], fk_tables: list[str]) -> None:
+    def __init__(
+        self,
+        cursor,
+        counted: str,
+        index_tables: list[str],
+        fk_tables: list[str],
+        unique_tables: list[str],
+    ) -> None:
         self.cursor, self.index_tables = cursor, index_tables
         self.postgres = connection.vendor == "postgresql"
         self.fk_tables = fk_tables if self.postgres else []
+        self.unique_tables = unique_tables if self.postgres else []
         if self.postgres:
-            self.index_tables = index_tables + [t for t in fk_tables if t not in index_tables]
+            extra = [t for t in fk_tables + unique_tables if t not in index_tables]
+            self.index_tables = index_tables + list(dict.fromkeys(extra))
         self.dropped: list[str] = []
         self.active = not (self.index_tables or self.fk_tables)
         if not self.active:
@@ -1340,16 +1399,13 @@ class _DeferredIndexes:
             )
         return self.cursor.fetchall()
 
-    def foreign_keys(self, table: str) -> list[tuple[str, str]]:
-        """(name, definition) of the table's foreign keys and, on the credit table, its
-        unique constraints (PostgreSQL): credits are matched against the stored ones by a
-        hash join before they are written, which needs no index, and the table is locked
-        from the moment they are dropped, so no other writer can slip a duplicate in."""
+    def constraints(self, table: str, kind: str) -> list[tuple[str, str]]:
+        """(name, definition) of the table's foreign keys (``kind`` f) or unique
+        constraints (u) (PostgreSQL)."""
         self.cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND (contype = 'f' OR (contype = 'u' AND %s)) "
-            "ORDER BY contype, conname",
-            [connection.ops.quote_name(table), table == Credit._meta.db_table],
+            "WHERE conrelid = %s::regclass AND contype = %s ORDER BY conname",
+            [connection.ops.quote_name(table), kind],
         )
         return self.cursor.fetchall()
 
@@ -1357,8 +1413,9 @@ class _DeferredIndexes:
     def unique_dropped(self) -> bool:
         return any(" UNIQUE " in sql for sql in self.dropped)
 
-    def rows_coming(self, rows: int) -> None:
-        """Called with the rows the file has given so far, before they are written."""
+    def rows_coming(self, rows: int, *, keep_unique: bool = False) -> None:
+        """Called with the rows the file has given so far, before they are written;
+        ``keep_unique`` when rows will still be looked up through the unique indexes."""
         if self.active or rows <= 2 * self.threshold:
             return
         self.active = True
@@ -1372,8 +1429,11 @@ class _DeferredIndexes:
             for name, sql in self.definitions(table):
                 self.cursor.execute(f"DROP INDEX {quote(name)}")
                 self.dropped.append(sql)
-        for table in self.fk_tables:
-            for name, definition in self.foreign_keys(table):
+        constraints = [(table, "f") for table in self.fk_tables]
+        if not keep_unique:
+            constraints += [(table, "u") for table in self.unique_tables]
+        for table, kind in constraints:
+            for name, definition in self.constraints(table, kind):
                 self.cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
                 self.dropped.append(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 

@@ -507,6 +507,8 @@ def test_seen_ids_tell_a_second_occurrence():
     assert not seen.add("tt0000001")
     assert not seen.add("nm99999999999")
     assert seen.add("tt0000002")
+    assert "tt0000001" in seen and "nm99999999999" in seen and "tt9999999" in seen
+    assert "tt0000003" not in seen and "tt99999999" not in seen and "nm99999999998" not in seen
 
 
 @pytest.mark.parametrize(
