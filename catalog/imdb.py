@@ -1034,8 +1034,8 @@ class _PgFileLoader:
         )
         updated = self.cursor.rowcount
         new = self.split_new(stage, show)
-        self.stats.updated["shows"] += updated
-        self.stats.unchanged["shows"] += total - new - updated
+        _count(self.stats.updated, "shows", updated)
+        _count(self.stats.unchanged, "shows", total - new - updated)
         self.insert_new(
             Show,
             ["title", "kind", "year_start", "year_end", "aliases"],
@@ -1077,8 +1077,8 @@ class _PgFileLoader:
         )
         updated = self.cursor.rowcount
         new = self.split_new(stage, person)
-        self.stats.updated["people"] += updated
-        self.stats.unchanged["people"] += total - new - updated
+        _count(self.stats.updated, "people", updated)
+        _count(self.stats.unchanged, "people", total - new - updated)
         self.insert_new(
             Person,
             ["name", "birth_year", "death_year"],
@@ -1158,7 +1158,7 @@ class _PgFileLoader:
                 f"JOIN {chosen} c ON c.seq = n.seq ORDER BY n.seq",
                 list(table.defaults),
             )
-            self.stats.created[kind] += self.cursor.rowcount
+            _count(self.stats.created, kind, self.cursor.rowcount)
         if resolved == new:
             return
         # The rows left, in file order, through the batch-by-batch writer (which counts them).
@@ -1196,7 +1196,7 @@ class _PgFileLoader:
             f"WHERE t.content_object_id = s.id AND t.tag_id = g.tag_id)",
             list(table.defaults),
         )
-        self.stats.created["show genre tags"] += self.cursor.rowcount
+        _count(self.stats.created, "show genre tags", self.cursor.rowcount)
 
     # credits ----------------------------------------------------------------------------------
 
@@ -1235,7 +1235,7 @@ class _PgFileLoader:
             stage, "seq integer, imdb_id text, nconst text, role text, chr text, ord integer, digest bigint"
         )
         total = self.copy_in(stage, "seq, imdb_id, nconst, role, chr, ord, digest", rows())
-        stats.unchanged["credits"] += same
+        _count(stats.unchanged, "credits", same)
         stats.skip("credits", _TWICE, twice)
         self.indexes.rows_coming(total + same + twice + no_title)
         self.new_temp(
@@ -1286,13 +1286,13 @@ class _PgFileLoader:
         matched, reordered = self.cursor.fetchone()
         if not update_order:
             reordered = 0
-        stats.unchanged["credits"] += matched - reordered
+        _count(stats.unchanged, "credits", matched - reordered)
         if reordered:
             self.cursor.execute(
                 f"UPDATE {w.credit_table} c SET {q('order')} = m.ord FROM {match} m "
                 f"WHERE c.id = m.credit_id AND m.stored <> m.ord"
             )
-            stats.updated["credits"] += self.cursor.rowcount
+            _count(stats.updated, "credits", self.cursor.rowcount)
         left = wanted - no_person - matched
         if not left:
             return
@@ -1308,8 +1308,15 @@ class _PgFileLoader:
             list(table.defaults),
         )
         inserted = self.cursor.rowcount
-        stats.created["credits"] += inserted
+        _count(stats.created, "credits", inserted)
         stats.skip("credits", "added meanwhile by another writer", left - inserted)
+
+
+def _count(counter: Counter, kind: str, number: int) -> None:
+    """Add to a count only what is there, so a kind with nothing to tell gets no summary
+    line (as when the batch-by-batch writer never saw it)."""
+    if number:
+        counter[kind] += number
 
 
 def _id_numbers(table: str, fields: str, join: str = "", where: str = "") -> Iterator[int]:

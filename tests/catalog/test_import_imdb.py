@@ -266,6 +266,7 @@ def test_second_run_changes_nothing_and_says_so(imdb_dir):
     assert sorted(Person.objects.values_list("updated_at", flat=True)) == stamps
     assert "shows: 0 created, 0 updated, 7 unchanged" in output
     assert "people: 0 created, 0 updated, 7 unchanged" in output
+    assert "show genre tags" not in output  # nothing to tell: no line, on either database
     # Every credit row read the first time (title.crew repeats some of title.principals').
     created, updated, unchanged = credit_summary(first)
     assert created == before["credits"]
