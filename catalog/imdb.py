@@ -34,12 +34,14 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
+from hashlib import blake2b
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,7 +59,7 @@ from newsroom.importing import (
     tag_ids,
 )
 
-from .models import Credit, Person, Show, TaggedShow, bump_catalog_version
+from .models import Credit, ImdbCreditsDigest, Person, Show, TaggedShow, bump_catalog_version
 
 IMDB_COLUMNS: dict[str, tuple[str, ...]] = {
     "title.basics": (
@@ -89,13 +91,17 @@ NOT_SHOWS = ("tvEpisode", "videoGame")
 NULL = "\\N"
 # What each file fills: the table whose size decides, the tables whose plain indexes are
 # rebuilt rather than kept up to date, and (PostgreSQL) those whose foreign keys are checked
-# once at the end rather than row by row (_DeferredIndexes). The credit index on
-# (show, role, order) stays: matching credits is bounded by it.
-DEFERRED_INDEXES: dict[str, tuple[str, list[str], list[str]]] = {
-    "title.basics": (Show._meta.db_table, [Show._meta.db_table, TaggedShow._meta.db_table], []),
-    "name.basics": (Person._meta.db_table, [Person._meta.db_table], []),
-    "title.principals": (Credit._meta.db_table, [], [Credit._meta.db_table]),
-    "title.crew": (Credit._meta.db_table, [], [Credit._meta.db_table]),
+# once at the end rather than row by row and those whose unique constraints are rebuilt too,
+# the rows having been matched against them before (_DeferredIndexes). On SQLite the credit index on
+# (show, role, order) stays: matching credits is bounded by it; PostgreSQL matches a whole
+# file by a hash join and rebuilds it (and the credit's unique constraint) too.
+_SHOW, _TAGGED, _PERSON = Show._meta.db_table, TaggedShow._meta.db_table, Person._meta.db_table
+_CREDIT, _DIGEST = Credit._meta.db_table, ImdbCreditsDigest._meta.db_table
+DEFERRED_INDEXES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
+    "title.basics": (_SHOW, [_SHOW, _TAGGED], [_TAGGED], [_SHOW]),
+    "name.basics": (_PERSON, [_PERSON], [], [_PERSON]),
+    "title.principals": (_CREDIT, [], [_CREDIT, _DIGEST], [_CREDIT]),
+    "title.crew": (_CREDIT, [], [_CREDIT, _DIGEST], [_CREDIT]),
 }
 BATCH = 5000
 LOOKUP_CHUNK = 5000
@@ -276,7 +282,10 @@ class SeenIds:
 
     def add(self, imdb_id: str) -> bool:
         """Record ``imdb_id`` (``tt``/``nm`` and digits); False when it was seen before."""
-        number = int(imdb_id[2:])
+        return self.add_number(int(imdb_id[2:]))
+
+    def add_number(self, number: int) -> bool:
+        """Record an id by its number (``tt0012345`` → 12345); False when seen before."""
         if number >= self.BITMAP_LIMIT:
             if number in self.large:
                 return False
@@ -290,6 +299,13 @@ class SeenIds:
             return False
         bits[byte] |= bit
         return True
+
+    def __contains__(self, imdb_id: str) -> bool:
+        number = int(imdb_id[2:])
+        if number >= self.BITMAP_LIMIT:
+            return number in self.large
+        byte = number >> 3
+        return byte < len(self.bits) and bool(self.bits[byte] & (1 << (number & 7)))
 
 
 def _year(reader: TsvReader, value: str, column: str) -> int | None:
@@ -441,6 +457,24 @@ def iter_crew(reader: TsvReader, skipped: Counter) -> Iterator[CreditRow]:
                 yield (tconst, nconst, role, "", position)
 
 
+_TWICE = "the same credit twice for one title (lowest ordering kept)"
+
+
+def _first(row: tuple) -> Any:
+    return row[0]
+
+
+def _credit_digest(rows: list[CreditRow]) -> int:
+    """A title's rows from one file, as a signed 64-bit number (a BIGINT column)."""
+    text = "\n".join(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}" for r in rows)
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _same_credits(rows: list[CreditRow]) -> int:
+    """How many distinct credits a title's rows give (the others repeat one of them)."""
+    return len({(r[1], r[2], r[3]) for r in rows})
+
+
 def batches(records: Iterable, size: int = BATCH) -> Iterator[list]:
     batch: list = []
     for record in records:
@@ -563,6 +597,7 @@ class _ImdbWriter:
         q = connection.ops.quote_name
         self.show_table, self.person_table = q(Show._meta.db_table), q(Person._meta.db_table)
         self.credit_table, self.tagged_table = q(Credit._meta.db_table), q(TaggedShow._meta.db_table)
+        self.digest_table = q(ImdbCreditsDigest._meta.db_table)
 
     def close(self) -> None:
         self.cursor.close()
@@ -738,10 +773,31 @@ class _ImdbWriter:
         only adds directors and writers that title.principals did not give.
         """
         stats, q = self.stats, connection.ops.quote_name
-        show_ids = self.ids_by_imdb(self.show_table, {r[0] for r in batch})
+        column = q("principals" if update_order else "crew")
+        found = self.select_in(
+            f"SELECT s.imdb_id, s.id, d.{column} FROM {self.show_table} s "
+            f"LEFT JOIN {self.digest_table} d ON d.show_id = s.id WHERE s.imdb_id",
+            {r[0] for r in batch},
+        )
+        show_ids = {imdb_id: pk for imdb_id, pk, _digest in found}
+        stored = {imdb_id: digest for imdb_id, _pk, digest in found if digest is not None}
+        # A title whose rows are those of the last run (its digest) is skipped whole.
+        digests: dict[int, int] = {}
+        kept: list[CreditRow] = []
+        for tconst, group in itertools.groupby(batch, key=_first):
+            rows = list(group)
+            if tconst in show_ids:
+                digest = _credit_digest(rows)
+                if stored.get(tconst) == digest:
+                    same = _same_credits(rows)
+                    stats.unchanged["credits"] += same
+                    stats.skip("credits", _TWICE, len(rows) - same)
+                    continue
+                digests[show_ids[tconst]] = digest
+            kept.extend(rows)
         wanted: dict[tuple[str, str, str, str], int] = {}
         no_title = duplicates = 0
-        for tconst, nconst, role, character, order in batch:
+        for tconst, nconst, role, character, order in kept:
             if tconst not in show_ids:
                 no_title += 1
                 continue
@@ -754,12 +810,23 @@ class _ImdbWriter:
                 if order < previous:
                     wanted[identity] = order
         stats.skip("credits", "title not in the catalog (not imported or filtered out)", no_title)
-        stats.skip("credits", "the same credit twice for one title (lowest ordering kept)", duplicates)
+        stats.skip("credits", _TWICE, duplicates)
         if not wanted:
             return
         stage = self._stage_credits(
             [(show_ids[i[0]], i[1], i[2], i[3], order) for i, order in wanted.items()]
         )
+        # Every row of these titles is applied below, except for people not in the catalog:
+        # their titles get no digest, and are matched again next time.
+        self.cursor.execute(f"SELECT DISTINCT show_id FROM {stage} WHERE person_id IS NULL")
+        for (show_id,) in self.cursor.fetchall():
+            digests.pop(show_id, None)
+        if digests:
+            self.cursor.executemany(
+                f"INSERT INTO {self.digest_table} (show_id, {column}) VALUES (%s, %s) "
+                f"ON CONFLICT (show_id) DO UPDATE SET {column} = excluded.{column}",
+                list(digests.items()),
+            )
         credit = self.credit_table
         # Matched in the database, set-based, rather than read back into Python: credits
         # already stored as given are struck off the staging table first (one probe of the
@@ -849,6 +916,452 @@ class _ImdbWriter:
         return stage
 
 
+# -- PostgreSQL: a whole file through COPY, then set-based SQL ------------------------------
+
+
+class _PgFileLoader:
+    """One dataset file into the catalog on PostgreSQL, set-based.
+
+    The file's records (read and checked by the same readers, so bad input fails with the
+    same message and nothing of the file written) are streamed with ``COPY … FROM STDIN``
+    into a temporary staging table; the upsert is then a handful of statements over the
+    whole file — one UPDATE … WHERE (…) IS DISTINCT FROM (…) for the rows that changed, one
+    INSERT … SELECT for the new ones, one for their genre tags — instead of a round of
+    queries per batch. Counts come from the statements' row counts.
+
+    Slugs stay what the batch-by-batch writer gives (each new row, in file order, takes the
+    first of its candidates no row holds yet: name, name-year, name-IMDb id). In SQL that is
+    a window per candidate level: the first row (by file order) of each name gets the name
+    when it is free, the first of the rest with the same name-year gets that, the others
+    their name-id. This equals the row-by-row rule as long as no candidate of one level is a
+    candidate of another level for another new row (a name ending in digits that is also
+    another row's name-year, say); when one is, or a row's every candidate is taken, those
+    rows go through the batch-by-batch writer in file order instead.
+    """
+
+    WORK_MEM = "64MB"  # the server's, for the joins and sorts over a whole file
+
+    def __init__(self, writer: _ImdbWriter, indexes: _DeferredIndexes, tick: Callable[[], None]) -> None:
+        self.writer, self.indexes, self.tick = writer, indexes, tick
+        self.cursor, self.stats = writer.cursor, writer.stats
+        self.raw = writer.cursor.cursor  # psycopg's own cursor, for COPY
+        self.cursor.execute(f"SET LOCAL work_mem = '{self.WORK_MEM}'")
+
+    # staging --------------------------------------------------------------------------------
+
+    def new_temp(self, name: str, definition: str) -> None:
+        """(Re)create a temporary table: ``definition`` is its column list or ``AS query``."""
+        self.cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        body = definition if definition.startswith("AS ") else f"({definition})"
+        if body.startswith("AS "):
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP {body}")
+        else:
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {name} {body} ON COMMIT DROP")
+
+    def copy_in(self, name: str, columns: str, rows: Iterable[tuple]) -> int:
+        """Stream ``rows`` into the staging table ``name``; returns how many."""
+        count = 0
+        tick = self.tick
+        with self.raw.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
+                count += 1
+                if not count % BATCH:
+                    tick()
+        tick()
+        self.cursor.execute(f"ANALYZE {name}")  # temporary tables are never analysed on their own
+        return count
+
+    def known_ids(self, table: str) -> SeenIds:
+        """The IMDb ids the table holds, as a bitmap read through a server-side cursor:
+        rows already there are updated, never inserted, so they need no slug candidates
+        (slugifying every name of a re-run cost more than reading the ids)."""
+        known = SeenIds()
+        add = known.add_number
+        for number in _id_numbers(
+            table, "substr(t.imdb_id, 3)", where="AND t.imdb_id ~ '^[a-z]{2}[0-9]+$'"
+        ):
+            add(number)
+        return known
+
+    def scalar(self, sql: str, params: list | None = None) -> Any:
+        self.cursor.execute(sql, params or [])
+        return self.cursor.fetchone()[0]
+
+    # titles and names -------------------------------------------------------------------------
+
+    def load_titles(self, records: Iterable[Title]) -> None:
+        genre_numbers: dict[str, int] = {}
+        stage, show = "import_pg_title", self.writer.show_table
+        known = self.known_ids(show)
+
+        def rows() -> Iterator[tuple]:
+            for seq, (tconst, kind, title, original, year_start, year_end, genres) in enumerate(records):
+                numbers = [genre_numbers.setdefault(g, len(genre_numbers)) for g in genres] if genres else None
+                slugs = _NO_SLUGS if tconst in known else _slug_columns(_slug_options(title, year_start, tconst))
+                yield (seq, tconst, kind, title, original, year_start, year_end, numbers, *slugs)
+
+        self.new_temp(
+            stage,
+            "seq integer, imdb_id text, kind text, title text, original text, year_start integer, "
+            "year_end integer, genres integer[], s1 text, s2 text, s3 text, odd boolean",
+        )
+        total = self.copy_in(
+            stage,
+            "seq, imdb_id, kind, title, original, year_start, year_end, genres, s1, s2, s3, odd",
+            rows(),
+        )
+        # The original title joins the aliases when they do not hold it yet (as a JSON string).
+        add_alias = "st.original IS NOT NULL AND NOT s.aliases @> jsonb_build_array(st.original)"
+        self.cursor.execute(
+            f"UPDATE {show} s SET title = st.title, kind = st.kind, year_start = st.year_start, "
+            f"year_end = st.year_end, updated_at = %s, aliases = CASE WHEN {add_alias} "
+            f"THEN s.aliases || jsonb_build_array(st.original) ELSE s.aliases END "
+            f"FROM {stage} st WHERE s.imdb_id = st.imdb_id AND ("
+            f"(s.title, s.kind, s.year_start, s.year_end) IS DISTINCT FROM "
+            f"(st.title, st.kind, st.year_start, st.year_end) OR {add_alias})",
+            [self.writer.now],
+        )
+        updated = self.cursor.rowcount
+        new = self.split_new(stage, show)
+        self.stats.updated["shows"] += updated
+        self.stats.unchanged["shows"] += total - new - updated
+        self.insert_new(
+            Show,
+            ["title", "kind", "year_start", "year_end", "aliases"],
+            "n.title, n.kind, n.year_start, n.year_end, "
+            "CASE WHEN n.original IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(n.original) END",
+            "imdb_id, title, kind, original, year_start, year_end",
+            lambda r: (r[0], r[2], r[1], r[3], r[4], r[5], ()),  # genres: added below for all
+            self.writer.write_titles,
+            new,
+            total,
+        )
+        self.indexes.rows_coming(total, keep_unique=True)  # when no row was new
+        if genre_numbers:
+            self.add_genres(stage, genre_numbers)
+
+    def load_names(self, records: Iterable[Name]) -> None:
+        stage, person = "import_pg_name", self.writer.person_table
+        known = self.known_ids(person)
+
+        def rows() -> Iterator[tuple]:
+            for seq, (nconst, name, birth, death) in enumerate(records):
+                slugs = _NO_SLUGS if nconst in known else _slug_columns(_slug_options(name, birth, nconst))
+                yield (seq, nconst, name, birth, death, *slugs)
+
+        self.new_temp(
+            stage,
+            "seq integer, imdb_id text, name text, birth_year integer, death_year integer, "
+            "s1 text, s2 text, s3 text, odd boolean",
+        )
+        total = self.copy_in(
+            stage, "seq, imdb_id, name, birth_year, death_year, s1, s2, s3, odd", rows()
+        )
+        self.cursor.execute(
+            f"UPDATE {person} p SET name = st.name, birth_year = st.birth_year, "
+            f"death_year = st.death_year, updated_at = %s FROM {stage} st "
+            f"WHERE p.imdb_id = st.imdb_id AND (p.name, p.birth_year, p.death_year) "
+            f"IS DISTINCT FROM (st.name, st.birth_year, st.death_year)",
+            [self.writer.now],
+        )
+        updated = self.cursor.rowcount
+        new = self.split_new(stage, person)
+        self.stats.updated["people"] += updated
+        self.stats.unchanged["people"] += total - new - updated
+        self.insert_new(
+            Person,
+            ["name", "birth_year", "death_year"],
+            "n.name, n.birth_year, n.death_year",
+            "imdb_id, name, birth_year, death_year",
+            tuple,
+            self.writer.write_names,
+            new,
+            total,
+        )
+
+    def split_new(self, stage: str, table: str) -> int:
+        """Copy the staged rows no catalog row carries the IMDb id of into ``<stage>_new``."""
+        self.new_temp(
+            f"{stage}_new",
+            f"AS SELECT * FROM {stage} st WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {table} x WHERE x.imdb_id = st.imdb_id)",
+        )
+        new = self.cursor.rowcount
+        self.cursor.execute(f"ANALYZE {stage}_new")
+        return new
+
+    def insert_new(
+        self,
+        model: type[models.Model],
+        columns: list[str],
+        select: str,
+        record_columns: str,
+        record: Callable[[tuple], tuple],
+        write_batch: Callable[[list], None],
+        new: int,
+        total: int,
+    ) -> None:
+        """Insert the rows of ``<stage>_new`` with their keys and slugs (see the class):
+        ``columns`` are the model's columns after imdb_id, key and slug, ``select`` their
+        values from the staged row ``n``. Rows left for the batch-by-batch writer are read
+        back as ``record_columns`` and made into its records by ``record``.
+
+        Keys and slugs are chosen first, against the table's unique indexes; only then,
+        when the file fills the table, are its indexes dropped (``_DeferredIndexes``), the
+        unique ones too unless rows are left for the batch-by-batch writer, which looks
+        slugs up one batch at a time."""
+        kind = "shows" if model is Show else "people"
+        if not new:
+            return
+        stage = f"import_pg_{'title' if model is Show else 'name'}_new"
+        chosen = f"{stage}_slug"
+        table = self.writer.table(model, ["imdb_id", "key", "slug", *columns])
+        target = self.writer.show_table if model is Show else self.writer.person_table
+        key = connection.ops.quote_name("key")
+        crossed = self.scalar(
+            f"SELECT EXISTS (SELECT 1 FROM {stage} a JOIN {stage} b ON b.s2 = a.s1 WHERE a.odd) "
+            f"OR EXISTS (SELECT 1 FROM {stage} a JOIN {stage} b ON b.s3 = a.s1 WHERE a.odd)"
+        )
+        resolved = 0
+        if not crossed:
+            free = lambda column: f"NOT EXISTS (SELECT 1 FROM {target} x WHERE x.slug = {column})"  # noqa: E731
+            self.new_temp(
+                chosen,
+                f"AS SELECT n.seq, CASE WHEN EXISTS (SELECT 1 FROM {target} k WHERE k.{key} = n.imdb_id) "
+                f"THEN n.imdb_id || '-imdb' ELSE n.imdb_id END AS key, n.slug FROM ("
+                f"  SELECT l1.seq, l1.imdb_id, CASE WHEN l1.gets1 THEN l1.s1"
+                f"    WHEN l1.s2 IS NOT NULL AND row_number() OVER (PARTITION BY CASE WHEN l1.gets1 "
+                f"      THEN NULL ELSE l1.s2 END ORDER BY l1.seq) = 1 AND {free('l1.s2')} THEN l1.s2"
+                f"    WHEN l1.s3 IS NOT NULL AND {free('l1.s3')} THEN l1.s3 END AS slug"
+                f"  FROM (SELECT st.*, row_number() OVER (PARTITION BY st.s1 ORDER BY st.seq) = 1 "
+                f"    AND {free('st.s1')} AS gets1 FROM {stage} st) l1"
+                f") n WHERE n.slug IS NOT NULL",
+            )
+            resolved = self.cursor.rowcount
+        self.indexes.rows_coming(total, keep_unique=resolved < new)
+        if resolved:
+            defaults = "".join(", %s" for _ in table.defaults)
+            self.cursor.execute(
+                f"INSERT INTO {target} ({table.column_list}) "
+                f"SELECT n.imdb_id, c.key, c.slug, {select}{defaults} FROM {stage} n "
+                f"JOIN {chosen} c ON c.seq = n.seq ORDER BY n.seq",
+                list(table.defaults),
+            )
+            self.stats.created[kind] += self.cursor.rowcount
+        if resolved == new:
+            return
+        # The rows left, in file order, through the batch-by-batch writer (which counts them).
+        self.cursor.execute(f"CREATE INDEX ON {stage} (seq)")
+        after = -1
+        while True:
+            self.cursor.execute(
+                f"SELECT seq, {record_columns} FROM {stage} n WHERE seq > %s AND NOT EXISTS "
+                f"(SELECT 1 FROM {target} x WHERE x.imdb_id = n.imdb_id) ORDER BY seq LIMIT %s",
+                [after, BATCH],
+            )
+            rows = self.cursor.fetchall()
+            if not rows:
+                break
+            after = rows[-1][0]
+            write_batch([record(row[1:]) for row in rows])
+
+    def add_genres(self, stage: str, numbers: dict[str, int]) -> None:
+        """Genres as tags of the file's shows, those a show has not got yet."""
+        wanted = tag_ids(list(numbers))
+        self.new_temp("import_pg_genre", "number integer, tag_id integer")
+        with self.raw.copy("COPY import_pg_genre (number, tag_id) FROM STDIN") as copy:
+            for genre, number in numbers.items():
+                copy.write_row((number, wanted[genre.lower()]))
+        tagged, show = self.writer.tagged_table, self.writer.show_table
+        table = self.writer.table(TaggedShow, ["content_object_id", "tag_id"])
+        defaults = "".join(", %s" for _ in table.defaults)
+        self.cursor.execute(
+            f"INSERT INTO {tagged} ({table.column_list}) "
+            f"SELECT DISTINCT s.id, g.tag_id{defaults} FROM {stage} st "
+            f"JOIN {show} s ON s.imdb_id = st.imdb_id "
+            f"CROSS JOIN LATERAL unnest(st.genres) AS u(number) "
+            f"JOIN import_pg_genre g ON g.number = u.number "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {tagged} t "
+            f"WHERE t.content_object_id = s.id AND t.tag_id = g.tag_id)",
+            list(table.defaults),
+        )
+        self.stats.created["show genre tags"] += self.cursor.rowcount
+
+    # credits ----------------------------------------------------------------------------------
+
+    def load_credits(self, records: Iterable[CreditRow], *, update_order: bool) -> None:
+        """Upsert credits on (show, person, role, character); see ``write_credits``. The
+        same credit given twice for one title keeps its lowest ordering."""
+        stats, w = self.stats, self.writer
+        q = connection.ops.quote_name
+        column = q("principals" if update_order else "crew")
+        stored = _StoredDigests(column)
+        shows = self.known_ids(w.show_table)
+        same = twice = no_title = 0
+
+        def rows() -> Iterator[tuple]:
+            """The rows of the catalog's titles not as they were last time (their digest
+            differs), each title's digest on its first row. (Most rows of IMDb's own file
+            are of episodes, which are not shows: they never reach the database.)"""
+            nonlocal same, twice, no_title
+            seq = 0
+            for tconst, group in itertools.groupby(records, key=_first):
+                rows = list(group)
+                if tconst not in shows:
+                    no_title += len(rows)
+                    continue
+                digest = _credit_digest(rows)
+                if stored.digest(tconst) == digest:
+                    distinct = _same_credits(rows)
+                    same, twice = same + distinct, twice + len(rows) - distinct
+                    continue
+                for row in rows:
+                    yield (seq, *row, digest)
+                    seq, digest = seq + 1, None
+
+        stage, want = "import_pg_credit", "import_pg_credit_want"
+        self.new_temp(
+            stage, "seq integer, imdb_id text, nconst text, role text, chr text, ord integer, digest bigint"
+        )
+        total = self.copy_in(stage, "seq, imdb_id, nconst, role, chr, ord, digest", rows())
+        stats.unchanged["credits"] += same
+        stats.skip("credits", _TWICE, twice)
+        self.indexes.rows_coming(total + same + twice + no_title)
+        self.new_temp(
+            want,
+            f"AS SELECT s.id AS show_id, max(p.id) AS person_id, st.role, st.chr, "
+            f"min(st.ord) AS ord, count(*) AS given, min(st.seq) AS seq FROM {stage} st "
+            f"JOIN {w.show_table} s ON s.imdb_id = st.imdb_id "
+            f"LEFT JOIN {w.person_table} p ON p.imdb_id = st.nconst "
+            f"GROUP BY s.id, st.nconst, st.role, st.chr",
+        )
+        self.cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(given), 0), COUNT(*) FILTER (WHERE person_id IS NULL) "
+            f"FROM {want}"
+        )
+        wanted, with_title, no_person = self.cursor.fetchone()
+        stats.skip(
+            "credits",
+            "title not in the catalog (not imported or filtered out)",
+            no_title + total - with_title,
+        )
+        stats.skip("credits", _TWICE, with_title - wanted)
+        stats.skip("credits", "person not in the catalog", no_person)
+        # Every row of the file's titles is applied below, except for people not in the
+        # catalog: their titles get no digest, and are matched again next time.
+        self.cursor.execute(f"ANALYZE {want}")
+        self.cursor.execute(
+            f"INSERT INTO {w.digest_table} (show_id, {column}) "
+            f"SELECT DISTINCT ON (s.id) s.id, st.digest FROM {stage} st "
+            f"JOIN {w.show_table} s ON s.imdb_id = st.imdb_id WHERE st.digest IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {want} x WHERE x.show_id = s.id AND x.person_id IS NULL) "
+            f"ORDER BY s.id, st.seq DESC "
+            f"ON CONFLICT (show_id) DO UPDATE SET {column} = EXCLUDED.{column}"
+        )
+        if wanted == no_person:
+            return
+        match = "import_pg_credit_match"
+        self.new_temp(
+            match,
+            f"AS SELECT w.show_id, w.person_id, w.role, w.chr, w.ord, w.seq, c.id AS credit_id, "
+            f"c.{q('order')} AS stored FROM {want} w LEFT JOIN {w.credit_table} c "
+            f"ON c.person_id = w.person_id AND c.show_id = w.show_id AND c.role = w.role "
+            f"AND c.{q('character')} = w.chr WHERE w.person_id IS NOT NULL",
+        )
+        self.cursor.execute(
+            f"SELECT COUNT(*) FILTER (WHERE credit_id IS NOT NULL), "
+            f"COUNT(*) FILTER (WHERE credit_id IS NOT NULL AND stored <> ord) FROM {match}"
+        )
+        matched, reordered = self.cursor.fetchone()
+        if not update_order:
+            reordered = 0
+        stats.unchanged["credits"] += matched - reordered
+        if reordered:
+            self.cursor.execute(
+                f"UPDATE {w.credit_table} c SET {q('order')} = m.ord FROM {match} m "
+                f"WHERE c.id = m.credit_id AND m.stored <> m.ord"
+            )
+            stats.updated["credits"] += self.cursor.rowcount
+        left = wanted - no_person - matched
+        if not left:
+            return
+        table = w.table(Credit, ["show_id", "person_id", "role", "character", "order"])
+        defaults = "".join(", %s" for _ in table.defaults)
+        # Without its unique constraint (rebuilt at the end) the table has been locked since
+        # before the match: nothing can have come in meanwhile.
+        conflict = "" if self.indexes.unique_dropped else " ON CONFLICT DO NOTHING"
+        self.cursor.execute(
+            f"INSERT INTO {w.credit_table} ({table.column_list}) "
+            f"SELECT show_id, person_id, role, chr, ord{defaults} FROM {match} "
+            f"WHERE credit_id IS NULL ORDER BY seq{conflict}",
+            list(table.defaults),
+        )
+        inserted = self.cursor.rowcount
+        stats.created["credits"] += inserted
+        stats.skip("credits", "added meanwhile by another writer", left - inserted)
+
+
+def _id_numbers(table: str, fields: str, join: str = "", where: str = "") -> Iterator[int]:
+    """The numbers ``fields`` gives for the rows of ``table`` (PostgreSQL), in turn.
+
+    Read a range of primary keys at a time, each range as one string the database joins:
+    a row costs a fraction of what a cursor's row costs, and no more than one range is
+    held at once whatever the size of the table."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")
+        low, high = cursor.fetchone()
+        if low is None:
+            return
+        step = 200_000
+        for start in range(low, high + 1, step):
+            cursor.execute(
+                f"SELECT string_agg({fields}, ' ') FROM {table} t {join} "
+                f"WHERE t.id >= %s AND t.id < %s {where}",
+                [start, start + step],
+            )
+            text = cursor.fetchone()[0]
+            if text:
+                yield from map(int, text.split())
+
+
+class _StoredDigests(dict):
+    """The credit digests stored for one file (``column``), by title number."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        show, digests = connection.ops.quote_name(Show._meta.db_table), ImdbCreditsDigest._meta.db_table
+        numbers = _id_numbers(
+            show,
+            f"substr(t.imdb_id, 3) || ' ' || d.{column}",
+            f"JOIN {connection.ops.quote_name(digests)} d ON d.show_id = t.id",
+            f"AND d.{column} IS NOT NULL AND t.imdb_id ~ '^tt[0-9]+$'",
+        )
+        for number in numbers:
+            self[number] = next(numbers)
+
+    def digest(self, imdb_id: str) -> int | None:
+        return self.get(int(imdb_id[2:]))
+
+
+_NO_SLUGS = (None, None, None, False)
+
+
+def _slug_columns(options: tuple[str, ...]) -> tuple[str, str | None, str | None, bool]:
+    """A row's slug candidates as staged: (name, name-year, name-id, may cross levels).
+
+    A name ending in a digit might equal another row's name-year or name-id (which always
+    end in digits); only such rows are checked against the others' candidates."""
+    if len(options) == 3:
+        s1, s2, s3 = options
+    elif len(options) == 2:
+        (s1, s3), s2 = options, None
+    else:
+        s1, s2, s3 = options[0], None, None
+    return s1, s2, s3, s1[-1:].isdigit()
+
+
 class _DeferredIndexes:
     """Secondary indexes dropped while a file fills a table and rebuilt once at its end.
 
@@ -861,14 +1374,28 @@ class _DeferredIndexes:
     transactional DDL, so a failed or dry run gets them back with the rollback. Unique
     indexes and constraints stay: the upsert finds rows through them. On PostgreSQL the
     foreign keys of the credit table go the same way (checked by one join when added back,
-    instead of two lookups per row at commit). The table stays locked until the commit, as
-    any bulk fill would leave it.
+    instead of two lookups per row at commit), and, where the rows were matched against
+    them before the first is written (set-based, ``_PgFileLoader``), its unique
+    constraints: the table is locked from the moment they are dropped, so no other writer
+    can slip a duplicate in. The table stays locked until the commit, as any bulk fill
+    would leave it.
     """
 
-    def __init__(self, cursor, counted: str, index_tables: list[str], fk_tables: list[str]) -> None:
+    def __init__(
+        self,
+        cursor,
+        counted: str,
+        index_tables: list[str],
+        fk_tables: list[str],
+        unique_tables: list[str],
+    ) -> None:
         self.cursor, self.index_tables = cursor, index_tables
         self.postgres = connection.vendor == "postgresql"
         self.fk_tables = fk_tables if self.postgres else []
+        self.unique_tables = unique_tables if self.postgres else []
+        if self.postgres:
+            extra = [t for t in fk_tables + unique_tables if t not in index_tables]
+            self.index_tables = index_tables + list(dict.fromkeys(extra))
         self.dropped: list[str] = []
         self.active = not (self.index_tables or self.fk_tables)
         if not self.active:
@@ -895,17 +1422,23 @@ class _DeferredIndexes:
             )
         return self.cursor.fetchall()
 
-    def foreign_keys(self, table: str) -> list[tuple[str, str]]:
-        """(name, definition) of the table's foreign keys (PostgreSQL)."""
+    def constraints(self, table: str, kind: str) -> list[tuple[str, str]]:
+        """(name, definition) of the table's foreign keys (``kind`` f) or unique
+        constraints (u) (PostgreSQL)."""
         self.cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-            [connection.ops.quote_name(table)],
+            "WHERE conrelid = %s::regclass AND contype = %s ORDER BY conname",
+            [connection.ops.quote_name(table), kind],
         )
         return self.cursor.fetchall()
 
-    def rows_coming(self, rows: int) -> None:
-        """Called with the rows the file has given so far, before they are written."""
+    @property
+    def unique_dropped(self) -> bool:
+        return any(" UNIQUE " in sql for sql in self.dropped)
+
+    def rows_coming(self, rows: int, *, keep_unique: bool = False) -> None:
+        """Called with the rows the file has given so far, before they are written;
+        ``keep_unique`` when rows will still be looked up through the unique indexes."""
         if self.active or rows <= 2 * self.threshold:
             return
         self.active = True
@@ -919,8 +1452,11 @@ class _DeferredIndexes:
             for name, sql in self.definitions(table):
                 self.cursor.execute(f"DROP INDEX {quote(name)}")
                 self.dropped.append(sql)
-        for table in self.fk_tables:
-            for name, definition in self.foreign_keys(table):
+        constraints = [(table, "f") for table in self.fk_tables]
+        if not keep_unique:
+            constraints += [(table, "u") for table in self.unique_tables]
+        for table, kind in constraints:
+            for name, definition in self.constraints(table, kind):
                 self.cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
                 self.dropped.append(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
@@ -1004,34 +1540,68 @@ def import_imdb(
     return stats
 
 
+def _write_in_batches(
+    writer: _ImdbWriter,
+    indexes: _DeferredIndexes,
+    kind: str,
+    records: Iterable,
+    principals: bool,
+    tick: Callable[[], None],
+) -> None:
+    """SQLite: the file's records written batch by batch, each diffed against the rows it
+    touches."""
+    if kind == "shows":
+        groups, write = batches(records), writer.write_titles
+    elif kind == "people":
+        groups, write = batches(records), writer.write_names
+    else:
+        groups = title_batches(records)
+
+        def write(batch: list[CreditRow]) -> None:
+            writer.write_credits(batch, update_order=principals)
+
+    rows = 0
+    for group in groups:
+        rows += len(group)
+        indexes.rows_coming(rows)
+        write(group)
+        tick()
+
+
 def _import_file(dataset: str, path: Path, options: ImdbOptions, progress: ProgressFactory) -> ImportStats:
     stats = ImportStats()
     skipped: Counter = Counter()
     reader = TsvReader(path, dataset, options.limit)
     writer = _ImdbWriter(stats)
     bar = progress(path.name, reader.size, "B")
+    principals = dataset == "title.principals"
     if dataset == "title.basics":
-        kind, groups, write = "shows", batches(iter_titles(reader, options, skipped)), writer.write_titles
+        kind, records = "shows", iter_titles(reader, options, skipped)
     elif dataset == "name.basics":
-        kind, groups, write = "people", batches(iter_names(reader, skipped)), writer.write_names
+        kind, records = "people", iter_names(reader, skipped)
     else:
-        principals = dataset == "title.principals"
-        rows = iter_principals(reader, skipped) if principals else iter_crew(reader, skipped)
-        kind, groups = "credits", title_batches(rows)
+        kind = "credits"
+        records = iter_principals(reader, skipped) if principals else iter_crew(reader, skipped)
+    position = 0
 
-        def write(batch: list[CreditRow]) -> None:
-            writer.write_credits(batch, update_order=principals)
+    def tick() -> None:
+        nonlocal position
+        bar.update(reader.position() - position)
+        position = reader.position()
 
-    position = rows = 0
     try:
         with import_transaction(dry_run=False):
             indexes = _DeferredIndexes(writer.cursor, *DEFERRED_INDEXES[dataset])
-            for group in groups:
-                rows += len(group)
-                indexes.rows_coming(rows)
-                write(group)
-                bar.update(reader.position() - position)
-                position = reader.position()
+            if writer.postgres:
+                loader = _PgFileLoader(writer, indexes, tick)
+                if kind == "shows":
+                    loader.load_titles(records)
+                elif kind == "people":
+                    loader.load_names(records)
+                else:
+                    loader.load_credits(records, update_order=principals)
+            else:
+                _write_in_batches(writer, indexes, kind, records, principals, tick)
             indexes.restore()
             # Per file and inside its transaction: the files before a bad one stay imported,
             # and the gazetteers must see them.

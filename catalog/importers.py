@@ -45,6 +45,7 @@ from newsroom.importing import (
 from .models import (
     Company,
     Credit,
+    ImdbCreditsDigest,
     Person,
     Season,
     Show,
@@ -812,6 +813,10 @@ class _CatalogWriter:
         Credit.objects.bulk_create(to_create, batch_size=500)
         if to_update:
             Credit.objects.bulk_update(to_update, ["order"], batch_size=500)
+            # Bulk updates send no signals: the IMDb digests of these shows are stale now.
+            shows = sorted({credit.show_id for credit in to_update})
+            for part in chunked(shows):
+                ImdbCreditsDigest.objects.filter(show_id__in=part).delete()
 
 
 # ---------------------------------------------------------------------------------------------

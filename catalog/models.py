@@ -451,6 +451,13 @@ class Person(KeyedModel):
     def get_absolute_url(self) -> str:
         return page_url("catalog:person_detail", slug=self.slug)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        """Remember the IMDb id as loaded: changing it invalidates IMDb credit digests."""
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_imdb_id = instance.__dict__.get("imdb_id")
+        return instance
+
 
 class CreditQuerySet(models.QuerySet):
     def cast(self) -> CreditQuerySet:
@@ -545,3 +552,31 @@ class Credit(models.Model):
         if self.character:
             label = f"as {self.character}"
         return f"{self.person} — {self.show.title} ({label})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        """Remember the show as loaded: moving a credit invalidates both shows' IMDb digests."""
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_show_id = instance.__dict__.get("show_id")
+        return instance
+
+
+class ImdbCreditsDigest(models.Model):
+    """A digest of the rows the last IMDb import gave for a show's credits, per file.
+
+    A re-run compares the title's rows with it and skips an unchanged title with that one
+    comparison instead of matching each credit. It is only written when every row was
+    applied (all people found), and any change to the show's credits made elsewhere deletes
+    it (``catalog.signals``; bulk writes delete it themselves), so a digest that is there
+    still describes credits that are all stored as the file gave them.
+    """
+
+    show = models.OneToOneField(Show, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    principals = models.BigIntegerField(null=True, help_text="Of title.principals' rows.")
+    crew = models.BigIntegerField(null=True, help_text="Of title.crew's rows.")
+
+    class Meta:
+        verbose_name = "IMDb credits digest"
+
+    def __str__(self) -> str:
+        return f"IMDb credits digest of show {self.show_id}"

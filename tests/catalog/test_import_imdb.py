@@ -507,6 +507,8 @@ def test_seen_ids_tell_a_second_occurrence():
     assert not seen.add("tt0000001")
     assert not seen.add("nm99999999999")
     assert seen.add("tt0000002")
+    assert "tt0000001" in seen and "nm99999999999" in seen and "tt9999999" in seen
+    assert "tt0000003" not in seen and "tt99999999" not in seen and "nm99999999998" not in seen
 
 
 @pytest.mark.parametrize(
@@ -592,3 +594,214 @@ def test_a_failed_file_gets_its_dropped_indexes_back(plain_dir):
         run(str(plain_dir))
     assert Person.objects.count() == 0
     assert schema_of_catalog_tables() == before
+
+
+# -- slugs of new rows: the same whichever way the database chooses them --------------------------
+
+
+def dataset_folder(tmp_path: Path, name: str, rows: list[str]) -> Path:
+    """A folder holding one dataset file with the header and ``rows`` (tab-separated)."""
+    from catalog.imdb import IMDB_COLUMNS
+
+    folder = tmp_path / name
+    folder.mkdir()
+    lines = ["\t".join(IMDB_COLUMNS[name]), *rows]
+    (folder / f"{name}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def title_row(tconst: str, title: str, year: str) -> str:
+    return f"{tconst}\tmovie\t{title}\t{title}\t0\t{year}\t\\N\t90\tDrama"
+
+
+def test_a_title_ending_in_a_year_does_not_take_a_slug_another_row_needs(tmp_path):
+    """"Harbor Lights 2019" wants the slug the second 2019 "Harbor Lights" would take next:
+    first come, first served, in file order."""
+    folder = dataset_folder(
+        tmp_path,
+        "title.basics",
+        [
+            title_row("tt9000001", "Harbor Lights 2019", "2020"),
+            title_row("tt9000002", "Harbor Lights", "2019"),
+            title_row("tt9000003", "Harbor Lights", "2019"),
+            title_row("tt9000004", "Harbor Lights", "2021"),
+        ],
+    )
+    output = run(str(folder))
+    assert dict(Show.objects.values_list("imdb_id", "slug")) == {
+        "tt9000001": "harbor-lights-2019",
+        "tt9000002": "harbor-lights",
+        "tt9000003": "harbor-lights-tt9000003",
+        "tt9000004": "harbor-lights-2021",
+    }
+    assert "shows: 4 created, 0 updated, 0 unchanged" in output
+    assert TaggedShow.objects.count() == 4
+
+
+def test_a_row_whose_every_slug_is_taken_gets_a_number(tmp_path):
+    for slug in ("harbor-lights", "harbor-lights-2019", "harbor-lights-tt9000003"):
+        factories.show("Harbor Lights", slug=slug, key=slug)
+    folder = dataset_folder(
+        tmp_path,
+        "title.basics",
+        [title_row("tt9000003", "Harbor Lights", "2019"), title_row("tt9000005", "Harbor Lights", "2019")],
+    )
+    output = run(str(folder))
+    assert Show.objects.get(imdb_id="tt9000003").slug == "harbor-lights-tt9000003-2"
+    assert Show.objects.get(imdb_id="tt9000005").slug == "harbor-lights-tt9000005"
+    assert "shows: 2 created, 0 updated, 0 unchanged" in output
+
+
+def test_people_sharing_a_name_take_name_year_then_name_id(tmp_path):
+    factories.person("Ana Abara", slug="ana-abara", key="nm9000001")
+    folder = dataset_folder(
+        tmp_path,
+        "name.basics",
+        [
+            "nm9000001\tAna Abara\t1970\t\\N\tactress\t\\N",
+            "nm9000002\tAna Abara\t1970\t\\N\tactress\t\\N",
+            "nm9000003\tAna Abara\t\\N\t\\N\tactress\t\\N",
+            "nm9000004\tBo Castell\t\\N\t\\N\tactor\t\\N",
+            "nm9000005\tBo Castell\t1981\t\\N\tactor\t\\N",
+            "nm9000006\t!!!\t\\N\t\\N\tactor\t\\N",
+        ],
+    )
+    output = run(str(folder))
+    assert dict(Person.objects.filter(imdb_id__isnull=False).values_list("imdb_id", "slug")) == {
+        "nm9000001": "ana-abara-1970",
+        "nm9000002": "ana-abara-nm9000002",
+        "nm9000003": "ana-abara-nm9000003",
+        "nm9000004": "bo-castell",
+        "nm9000005": "bo-castell-1981",
+        "nm9000006": "nm9000006",
+    }
+    assert Person.objects.get(imdb_id="nm9000001").key == "nm9000001-imdb"
+    assert "people: 6 created, 0 updated, 0 unchanged" in output
+    assert "people: 0 created, 0 updated, 6 unchanged" in run(str(folder))
+
+
+def test_an_updated_title_gains_its_original_title_as_an_alias_once(tmp_path):
+    folder = dataset_folder(tmp_path, "title.basics", [title_row("tt9000001", "Harbor Lights", "2019")])
+    run(str(folder))
+    (folder / "title.basics.tsv").write_text(
+        (folder / "title.basics.tsv").read_text(encoding="utf-8").replace(
+            "Harbor Lights\tHarbor Lights", "Harbor Lights\tLuces del Puerto"
+        ),
+        encoding="utf-8",
+    )
+    assert "shows: 0 created, 1 updated, 0 unchanged" in run(str(folder))
+    assert "shows: 0 created, 0 updated, 1 unchanged" in run(str(folder))
+    assert Show.objects.get(imdb_id="tt9000001").aliases == ["Luces del Puerto"]
+
+
+# -- re-runs: a title whose credit rows are unchanged is skipped by its digest -------------------
+
+
+def digested(column: str) -> set[str]:
+    from catalog.models import ImdbCreditsDigest
+
+    return set(
+        ImdbCreditsDigest.objects.filter(**{f"{column}__isnull": False}).values_list(
+            "show__imdb_id", flat=True
+        )
+    )
+
+
+def test_titles_whose_every_credit_was_applied_get_a_digest(plain_dir):
+    run(str(plain_dir))
+    # tt5000003's only principal is not in the catalog: it is matched again next time.
+    assert digested("principals") == {"tt0116282", "tt2802850", "tt3502248", "tt30301245"}
+    assert digested("crew") == {"tt0116282", "tt2802850", "tt3502248"}
+
+
+def test_one_credit_changed_in_a_rerun_is_exactly_what_is_updated(plain_dir):
+    first = credit_summary(run(str(plain_dir)))
+    before = set(Credit.objects.values_list("show__imdb_id", "person__imdb_id", "role", "character", "order"))
+    replace_line(
+        plain_dir / "title.principals.tsv", 14, 'tt30301245\t7\tnm0920038\tactor\t\\N\t["Harry Bosch", "Himself"]'
+    )
+
+    output = run(str(plain_dir))
+
+    assert credit_summary(output) == (0, 1, sum(first) - 1)
+    after = set(Credit.objects.values_list("show__imdb_id", "person__imdb_id", "role", "character", "order"))
+    assert before - after == {("tt30301245", "nm0920038", "cast", "Harry Bosch / Himself", 2)}
+    assert after - before == {("tt30301245", "nm0920038", "cast", "Harry Bosch / Himself", 7)}
+    assert credit_summary(run(str(plain_dir))) == (0, 0, sum(first))
+
+
+def test_a_credit_an_editor_removed_or_reordered_is_put_back_on_the_next_run(plain_dir):
+    first = credit_summary(run(str(plain_dir)))
+    Credit.objects.get(show__imdb_id="tt30301245", person__imdb_id="nm0702572").delete()
+    bosch = Credit.objects.get(show__imdb_id="tt3502248", role="cast")
+    bosch.order = 9
+    bosch.save()
+    assert digested("principals") == {"tt0116282", "tt2802850"}
+
+    output = run(str(plain_dir))
+
+    assert credit_summary(output) == (1, 1, sum(first) - 2)
+    assert Credit.objects.get(show__imdb_id="tt3502248", role="cast").order == 1
+    assert digested("principals") == {"tt0116282", "tt2802850", "tt3502248", "tt30301245"}
+
+
+def test_a_person_imported_later_gets_the_credits_of_an_already_imported_title(plain_dir):
+    run(str(plain_dir))
+    path = plain_dir / "name.basics.tsv"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "nm9999999\tA Sailor Player\t\\N\t\\N\tactor\t\\N\n",
+        encoding="utf-8",
+    )
+    output = run(str(plain_dir))
+    assert "skipped 1 credits: person not in the catalog" not in output
+    assert credits_of("tt5000003") == {("A Sailor Player", "cast", "A Sailor")}
+    assert "tt5000003" in digested("principals")
+
+
+def test_a_person_given_another_imdb_id_is_matched_again(plain_dir):
+    run(str(plain_dir))
+    coen = Person.objects.get(imdb_id="nm0001054")
+    coen.imdb_id = "nm0000001"
+    coen.save()
+    assert "tt0116282" not in digested("principals") | digested("crew")
+    assert "tt2802850" in digested("principals")
+
+    output = run(str(plain_dir))
+
+    # The file's nm0001054 is someone new now: their two principals become credits of that
+    # new person (title.crew repeats them).
+    assert "people: 1 created" in output
+    assert credit_summary(output)[0] == 2
+    assert Credit.objects.filter(person__imdb_id="nm0001054").count() == 2
+
+
+def test_an_order_changed_by_a_catalog_import_drops_the_digest(plain_dir, tmp_path):
+    import json
+
+    from catalog.importers import export_catalog
+
+    run(str(plain_dir))
+    out = StringIO()
+    export_catalog(out)
+    document = json.loads(out.getvalue())
+    bosch = Show.objects.get(imdb_id="tt3502248")
+    for credit in document["credits"]:
+        if credit["show"] == bosch.key and credit["role"] == "cast":
+            credit["order"] = 4
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    call_command("import_catalog", str(path), stdout=StringIO(), stderr=StringIO())
+    assert Credit.objects.get(show=bosch, role="cast").order == 4
+    assert "tt3502248" not in digested("principals")
+
+    assert credit_summary(run(str(plain_dir)))[1] == 1
+    assert Credit.objects.get(show=bosch, role="cast").order == 1
+
+
+def test_a_dry_rerun_reports_the_same_as_a_real_one(imdb_dir):
+    run(str(imdb_dir))
+    dry = run(str(imdb_dir), "--dry-run")
+    real = run(str(imdb_dir))
+    assert [line for line in dry.splitlines() if "created" in line or "skipped" in line] == [
+        line for line in real.splitlines() if "created" in line or "skipped" in line
+    ]
