@@ -3,16 +3,18 @@ crew → credits, genres → tags.
 
 IMDb publishes its data as tab-separated files (https://developer.imdb.com/non-commercial-
 datasets/), usually gzipped, with a header line, ``\\N`` for null and no quoting. Real files
-hold tens of millions of rows, so everything here streams: a file is read line by line and
-written in batches, each batch diffed against the rows it touches and nothing else, so memory
-stays flat whatever the size of the file or of the catalog. Rows are upserted by IMDb id:
-a second run reads, compares and writes nothing.
+hold tens of millions of rows, so everything here streams: a file is read line by line, so
+memory stays flat whatever the size of the file. Rows are upserted by IMDb id: a second run
+reads, compares and writes nothing.
 
 Parsing (``iter_titles`` & co.: file → plain tuples, bad lines rejected with file and line)
-is separate from writing (``_ImdbWriter``: tuples → rows). Writing uses plain SQL on the
-catalog tables rather than model instances — an import of millions of rows spends its time
-in the database, not in building objects — and, on PostgreSQL, COPY into a temporary
-staging table followed by one INSERT … SELECT per batch.
+is separate from writing. Writing uses plain SQL on the catalog tables rather than model
+instances — an import of millions of rows spends its time in the database, not in building
+objects. On SQLite (``_ImdbWriter``) a file is written in batches, each diffed against the
+rows it touches and nothing else. On PostgreSQL (``_PgFileLoader``) the whole file is
+streamed with COPY into a temporary staging table and upserted by a few set-based
+statements. Both skip a title whose credit rows are those of the last run with one
+comparison of a stored digest (``ImdbCreditsDigest``).
 
 Choices worth knowing:
 - titleType → Show.kind: tvSeries → series, tvMiniSeries → miniseries, movie and tvMovie →
@@ -937,6 +939,13 @@ class _PgFileLoader:
     candidate of another level for another new row (a name ending in digits that is also
     another row's name-year, say); when one is, or a row's every candidate is taken, those
     rows go through the batch-by-batch writer in file order instead.
+
+    Credits: the rows of titles in the catalog whose digest differs from the stored one
+    (``ImdbCreditsDigest``) are staged; one GROUP BY settles the same credit given twice
+    (lowest ordering kept, across the whole file: IMDb's files are sorted by title, so this
+    is what batches that never split a title gave) and finds titles and people, one hash
+    join finds the stored credits, then one UPDATE sets changed orders and one INSERT adds
+    the rest.
     """
 
     WORK_MEM = "64MB"  # the server's, for the joins and sorts over a whole file
@@ -952,11 +961,10 @@ class _PgFileLoader:
     def new_temp(self, name: str, definition: str) -> None:
         """(Re)create a temporary table: ``definition`` is its column list or ``AS query``."""
         self.cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        body = definition if definition.startswith("AS ") else f"({definition})"
-        if body.startswith("AS "):
-            self.cursor.execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP {body}")
+        if definition.startswith("AS "):
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP {definition}")
         else:
-            self.cursor.execute(f"CREATE TEMPORARY TABLE {name} {body} ON COMMIT DROP")
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {name} ({definition}) ON COMMIT DROP")
 
     def copy_in(self, name: str, columns: str, rows: Iterable[tuple]) -> int:
         """Stream ``rows`` into the staging table ``name``; returns how many."""
@@ -974,9 +982,10 @@ class _PgFileLoader:
         return count
 
     def known_ids(self, table: str) -> SeenIds:
-        """The IMDb ids the table holds, as a bitmap read through a server-side cursor:
-        rows already there are updated, never inserted, so they need no slug candidates
-        (slugifying every name of a re-run cost more than reading the ids)."""
+        """The IMDb ids the table holds, as a bitmap (``SeenIds``): rows already there are
+        updated, never inserted, so they need no slug candidates (slugifying every name of
+        a re-run cost more than reading the ids), and credits of titles not in it are
+        counted without being staged."""
         known = SeenIds()
         add = known.add_number
         for number in _id_numbers(
@@ -1371,14 +1380,15 @@ class _DeferredIndexes:
     brought more than twice the rows its table held when the file began, the table's plain
     indexes are dropped inside the file's transaction and recreated, from their own
     definitions read back from the database, before it commits: both databases have
-    transactional DDL, so a failed or dry run gets them back with the rollback. Unique
-    indexes and constraints stay: the upsert finds rows through them. On PostgreSQL the
-    foreign keys of the credit table go the same way (checked by one join when added back,
-    instead of two lookups per row at commit), and, where the rows were matched against
-    them before the first is written (set-based, ``_PgFileLoader``), its unique
-    constraints: the table is locked from the moment they are dropped, so no other writer
-    can slip a duplicate in. The table stays locked until the commit, as any bulk fill
-    would leave it.
+    transactional DDL, so a failed or dry run gets them back with the rollback. On SQLite
+    unique indexes stay (the batch-by-batch upsert finds rows through them, and most live
+    in the table definition). On PostgreSQL the foreign keys of the filled tables go the
+    same way (checked by one join when added back, instead of lookups per row at commit),
+    and so do their unique constraints, the whole file having been matched against them
+    before its first row is written (``_PgFileLoader``; ``keep_unique`` when rows are left
+    for lookups one batch at a time): the table is locked from the moment they are
+    dropped, so no other writer can slip a duplicate in. The table stays locked until the
+    commit, as any bulk fill would leave it.
     """
 
     def __init__(
