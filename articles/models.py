@@ -13,13 +13,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import F, Q, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from catalog.models import Company, Credit, Person, Show
+from catalog.models import Company, Credit, Person, Show, effective_status_rule
 from catalog.tags import CaseInsensitiveTaggableManager
 from newsroom.links import page_url
 from newsroom.text import unique_slug
@@ -224,9 +225,34 @@ class ArticleQuerySet(models.QuerySet):
         """Feed entries: the listing shape plus tags, which feeds carry as categories."""
         return self.for_listing().prefetch_related("tags")
 
-    def for_scorecard(self) -> ArticleQuerySet:
-        """The scorecard's deciding stories: just what its rows link to and say."""
-        return self.only("id", "title", "slug", "kind", "status", "published_at", "season_number", "created_at")
+    def deciding(self, since: datetime, at: datetime) -> ArticleQuerySet:
+        """The renewal scorecard's rows: for each show, its latest renewal or cancellation
+        story published between ``since`` and ``at`` (by publish time, then id), annotated with
+        the show's ``effective_status`` as of ``at`` by the show page's own rule.
+
+        The latest story per show is ranked in a subquery (one pass over the window's
+        stories, sorted by show), so filters on the result (a verdict, a platform) apply to
+        each show's deciding story and never let an older story of the show stand in for it.
+        """
+        latest = (
+            Article.objects.published(at)
+            .renewal_news()
+            .filter(published_at__gte=since, main_show__isnull=False)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("main_show_id")],
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(rank=1)
+            .values("pk")
+        )
+        return self.filter(pk__in=latest).annotate(
+            effective_status=effective_status_rule(
+                kind="kind", final="is_final_season", show="main_show__"
+            )
+        )
 
     # What each profile page lists. Each is one filter built from subqueries, so a story that
     # qualifies twice (about a show and naming it) appears once, with no DISTINCT needed.

@@ -1,25 +1,41 @@
-"""The renewal scorecard: every show with a published renewal or cancellation story, grouped by
-platform, with its verdict, the season and the story that announced it.
+"""The renewal scorecard: a year's renewal and cancellation decisions, grouped by platform, with
+each show's verdict, the season and the story that announced it.
 
-Each show's verdict is its effective status, the one rule the show page uses too
-(``Show.objects.with_effective_status``: the latest published renewal or cancellation story
-decides, unless an editor locked the status), so the scorecard never contradicts the show page.
-Two queries (the shows, then their deciding stories); filtering and grouping happen here, in
-memory, over one row per show.
+A year at a time, like the trade press's own scorecards, and a page of ``PER_PAGE`` shows at a
+time: a catalog of tens of thousands of shows decides thousands a year, and one page listing
+them all would be megabytes of HTML. The newest year with a decision is the default.
+
+Each show's row is its latest renewal or cancellation story of the year, and its verdict the
+show's effective status as of that moment, by the one rule the show page uses too
+(``catalog.models.effective_status_rule``: the latest published renewal or cancellation story
+decides, unless an editor locked the status). For the current year that is the show page's
+status today, so the scorecard never contradicts the show page; for a past year it is how the
+show stood when the year ended.
+
+Three queries, whatever the catalog's size: the first and last years, the year's counts per platform and
+verdict (the summary, the platform filter and the number of matching shows all come from
+it), then one page of rows.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.db import models
+from django.db.models import Count, Max, Min, Value, When
+from django.db.models.functions import Lower
+from django.utils import timezone
 
 from catalog.models import Company, Show
 
-from .models import Article
+from .models import Article, ArticleQuerySet
+
+# Shows a scorecard page lists.
+PER_PAGE = 100
 
 
 class Verdict(models.TextChoices):
@@ -29,19 +45,26 @@ class Verdict(models.TextChoices):
     PENDING = "pending", "Pending"
 
 
-# A show's effective status (``Show.objects.with_effective_status``), read as a verdict.
-STATUS_VERDICTS = {
-    Show.Status.RENEWED: Verdict.RENEWED,
-    Show.Status.CANCELLED: Verdict.CANCELLED,
-    Show.Status.ENDING: Verdict.ENDING,
-    Show.Status.ENDED: Verdict.ENDING,
+# A show's effective status read as a verdict; anything unsettled (an editor locked the show
+# as airing, say) is pending.
+VERDICT_STATUSES = {
+    Verdict.RENEWED: [Show.Status.RENEWED],
+    Verdict.ENDING: [Show.Status.ENDING, Show.Status.ENDED],
+    Verdict.CANCELLED: [Show.Status.CANCELLED],
 }
 
 
-def verdict_of(show: Show) -> Verdict:
-    """The scorecard's word for the show's effective status; anything unsettled (an editor
-    locked the show as airing, say) is pending."""
-    return STATUS_VERDICTS.get(show.effective_status, Verdict.PENDING)
+def verdict_expression() -> models.Case:
+    """The verdict of an ``effective_status`` annotation, in SQL, so it can be filtered and
+    counted by the database."""
+    return models.Case(
+        *(
+            When(effective_status__in=statuses, then=Value(verdict.value))
+            for verdict, statuses in VERDICT_STATUSES.items()
+        ),
+        default=Value(Verdict.PENDING.value),
+        output_field=models.CharField(),
+    )
 
 
 @dataclass(frozen=True)
@@ -63,12 +86,24 @@ class PlatformGroup:
         return self.platform.name if self.platform else "Other platforms"
 
 
+@dataclass(frozen=True)
+class Platform:
+    """A platform of the year, for the filter."""
+
+    slug: str
+    name: str
+
+
 @dataclass
 class Scorecard:
+    year: int
+    years: list[int]
     groups: list[PlatformGroup]
     counts: dict[Verdict, int]
-    platforms: list[Company]
+    platforms: list[Platform]
     total: int
+    matching: int
+    page: Page
     filtered: bool = False
 
     @property
@@ -86,55 +121,136 @@ class ScorecardFilterForm(forms.Form):
         choices=[("", "Any status"), *Verdict.choices],
     )
 
-    def __init__(self, *args, platforms: list[Company], **kwargs) -> None:
+    def __init__(self, *args, platforms: list[Platform], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["platform"].choices = [("", "Every platform")] + [
-            (company.slug, company.name) for company in platforms
+            (platform.slug, platform.name) for platform in platforms
         ]
 
 
-def build_scorecard(data: dict | None = None) -> tuple[Scorecard, ScorecardFilterForm]:
-    """The scorecard filtered by ``data`` (the request's GET parameters), and its form."""
-    shows = list(Show.objects.for_scorecard())
-    stories = Article.objects.for_scorecard().in_bulk([show.status_story_id for show in shows])
-    entries = [
-        Entry(
-            show=show,
-            verdict=verdict_of(show),
-            season=stories[show.status_story_id].season_number,
-            announced_at=stories[show.status_story_id].published_at,
-            story=stories[show.status_story_id],
-        )
-        for show in shows
-    ]
-    platforms = sorted(
-        {e.show.network.pk: e.show.network for e in entries if e.show.network}.values(),
-        key=lambda company: company.name.casefold(),
+class _Counted:
+    """The rows of one filter, whose number the counts query already told: the paginator
+    slices them without a COUNT of its own."""
+
+    def __init__(self, rows: ArticleQuerySet, count: int) -> None:
+        self.rows, self._count = rows, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.rows[key]
+
+
+def decision_years(now: datetime) -> list[int]:
+    """The years from the newest published renewal or cancellation story about a show to the
+    oldest, newest first. The two ends are two reads of the publish-time index; a year in
+    between with no decision shows an empty scorecard."""
+    ends = (
+        Article.objects.published(now)
+        .renewal_news()
+        .filter(main_show__isnull=False)
+        .aggregate(first=Min("published_at"), last=Max("published_at"))
     )
-    form = ScorecardFilterForm(data or None, platforms=platforms)
+    if ends["last"] is None:
+        return []
+    first, last = (timezone.localtime(ends[end]).year for end in ("first", "last"))
+    return list(range(last, first - 1, -1))
+
+
+def _chosen_year(value: Any, years: list[int], now: datetime) -> int:
+    if isinstance(value, str) and value.isdigit() and int(value) in years:
+        return int(value)
+    return years[0] if years else timezone.localtime(now).year
+
+
+def build_scorecard(
+    data: dict | None = None, *, now: datetime | None = None
+) -> tuple[Scorecard, ScorecardFilterForm]:
+    """The scorecard for the year, filters and page in ``data`` (the request's GET
+    parameters), and its form."""
+    data = data or {}
+    now = now or timezone.now()
+    years = decision_years(now)
+    year = _chosen_year(data.get("year"), years, now)
+    zone = timezone.get_current_timezone()
+    since = datetime(year, 1, 1, tzinfo=zone)
+    until = min(now, datetime(year + 1, 1, 1, tzinfo=zone) - timedelta(microseconds=1))
+    decided = Article.objects.deciding(since, until).annotate(verdict=verdict_expression())
+
+    tally = list(
+        decided.values(
+            "verdict", "main_show__network__slug", "main_show__network__name"
+        ).annotate(shows=Count("pk")).order_by()
+    )
+    platforms = sorted(
+        {
+            Platform(row["main_show__network__slug"], row["main_show__network__name"])
+            for row in tally
+            if row["main_show__network__slug"] is not None
+        },
+        key=lambda platform: (platform.name.casefold(), platform.slug),
+    )
+    form = ScorecardFilterForm(
+        {key: data.get(key, "") for key in ("platform", "status")}, platforms=platforms
+    )
     form.is_valid()  # cleaned_data keeps the valid fields: a tampered value is dropped alone
     chosen = getattr(form, "cleaned_data", {})
     platform, status = chosen.get("platform", ""), chosen.get("status", "")
 
-    groups: dict[int | None, PlatformGroup] = {}
-    for entry in entries:
-        network = entry.show.network
-        if platform and (network is None or network.slug != platform):
-            continue
-        if status and entry.verdict != status:
-            continue
-        key = network.pk if network else None
-        groups.setdefault(key, PlatformGroup(network)).entries.append(entry)
+    counts = dict.fromkeys(Verdict, 0)
+    matching = 0
+    for row in tally:
+        counts[Verdict(row["verdict"])] += row["shows"]
+        if (not platform or row["main_show__network__slug"] == platform) and (
+            not status or row["verdict"] == status
+        ):
+            matching += row["shows"]
 
-    ordered = sorted(
-        groups.values(), key=lambda g: (g.platform is None, g.name.casefold())
+    rows = decided
+    if platform:
+        rows = rows.filter(main_show__network__slug=platform)
+    if status:
+        rows = rows.filter(verdict=status)
+    rows = (
+        rows.select_related("main_show__network")
+        .only(
+            "id", "title", "slug", "kind", "status", "published_at", "season_number",
+            "created_at", "main_show__id", "main_show__title", "main_show__slug",
+            "main_show__network__id", "main_show__network__name", "main_show__network__slug",
+        )
+        .order_by(
+            Lower("main_show__network__name").asc(nulls_last=True),
+            "main_show__network_id",
+            Lower("main_show__title"),
+            "main_show_id",
+        )
     )
-    counts = Counter(entry.verdict for entry in entries)
+    page = Paginator(_Counted(rows, matching), PER_PAGE).get_page(data.get("page"))
+
+    groups: list[PlatformGroup] = []
+    for story in page.object_list:
+        network = story.main_show.network
+        if not groups or groups[-1].platform != network:
+            groups.append(PlatformGroup(network))
+        groups[-1].entries.append(
+            Entry(
+                show=story.main_show,
+                verdict=Verdict(story.verdict),
+                season=story.season_number,
+                announced_at=story.published_at,
+                story=story,
+            )
+        )
     scorecard = Scorecard(
-        groups=ordered,
-        counts={verdict: counts.get(verdict, 0) for verdict in Verdict},
+        year=year,
+        years=years,
+        groups=groups,
+        counts=counts,
         platforms=platforms,
-        total=len(entries),
+        total=sum(counts.values()),
+        matching=matching,
+        page=page,
         filtered=bool(platform or status),
     )
     return scorecard, form

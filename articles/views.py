@@ -214,24 +214,36 @@ class TagDetailView(TemplateView):
 
 @method_decorator(condition(last_modified_func=content_changed_at), name="dispatch")
 class ScorecardView(TemplateView):
-    """The renewal scorecard, filtered by platform and status through GET parameters."""
+    """The renewal scorecard of a year, filtered by platform and status and paged through GET
+    parameters. The newest year is the canonical ``/renewals/``; an earlier year's canonical
+    address names the year; filters and pages point to their year."""
 
     template_name = "articles/scorecard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         scorecard, form = build_scorecard(self.request.GET)
         path = reverse("articles:scorecard")
+        newest = not scorecard.years or scorecard.year == scorecard.years[0]
+        canonical = path if newest else f"{path}?year={scorecard.year}"
+        title = "Renewal scorecard" if newest else f"Renewal scorecard {scorecard.year}"
+        page = scorecard.page
         return super().get_context_data(
             scorecard=scorecard,
             form=form,
+            page_obj=page,
+            is_paginated=page.paginator.num_pages > 1,
+            page_range=page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            ),
             meta=PageMeta(
-                title="Renewal scorecard",
+                title=title,
                 description=(
-                    "Which shows are renewed, ending, cancelled or pending, platform by "
-                    "platform, with the story that announced each decision."
+                    f"Which shows were renewed, ending, cancelled or pending in "
+                    f"{scorecard.year}, platform by platform, with the story that announced "
+                    f"each decision."
                 ),
-                path=path,
-                breadcrumbs=(("Renewal scorecard", path),),
+                path=canonical,
+                breadcrumbs=((title, canonical),),
             ),
             **kwargs,
         )

@@ -142,6 +142,25 @@ class TaggedShow(TaggedItemBase):
         ]
 
 
+def effective_status_rule(*, kind: str, final: str, show: str = "") -> Case:
+    """What the public is told about a show, as one SQL expression: the show page and the
+    renewal scorecard both read it, so they never disagree.
+
+    ``kind`` and ``final`` name the deciding story's kind and final-season flag (NULL when no
+    story decides); ``show`` is the path to the show's own fields ("" on a show query,
+    "main_show__" on a story query). An editor's lock keeps the stored status; a renewal
+    announcing the final season means ending.
+    """
+    return Case(
+        When(**{f"{show}status_locked": True}, then=F(f"{show}status")),
+        When(**{kind: "renewal", final: True}, then=Value(Show.Status.ENDING.value)),
+        When(**{kind: "renewal"}, then=Value(Show.Status.RENEWED.value)),
+        When(**{kind: "cancellation"}, then=Value(Show.Status.CANCELLED.value)),
+        default=F(f"{show}status"),
+        output_field=models.CharField(),
+    )
+
+
 class ShowQuerySet(models.QuerySet):
     def for_listing(self) -> ShowQuerySet:
         """Shows in lists: their network is shown beside the title."""
@@ -163,7 +182,8 @@ class ShowQuerySet(models.QuerySet):
         or cancelled. A story scheduled for later decides nothing until its time comes,
         because this is computed when the page is read, not when the story is saved. With no
         such story, or when an editor locked the status, the stored ``status`` stands.
-        ``status_story_id`` is the deciding story, for a "per …" link.
+        ``status_story_id`` is the deciding story, for a "per …" link, and ``status_story_at``
+        its publish time, for the scorecard of its year.
         """
         from articles.models import Article
 
@@ -179,35 +199,11 @@ class ShowQuerySet(models.QuerySet):
             status_story_kind=Subquery(latest.values("kind")[:1]),
             status_story_final=Subquery(latest.values("is_final_season")[:1]),
             status_story_id=Subquery(latest.values("pk")[:1]),
+            status_story_at=Subquery(latest.values("published_at")[:1]),
         ).annotate(
-            effective_status=Case(
-                When(status_locked=True, then=F("status")),
-                When(
-                    status_story_kind="renewal",
-                    status_story_final=True,
-                    then=Value(Show.Status.ENDING.value),
-                ),
-                When(status_story_kind="renewal", then=Value(Show.Status.RENEWED.value)),
-                When(status_story_kind="cancellation", then=Value(Show.Status.CANCELLED.value)),
-                default=F("status"),
-                output_field=models.CharField(),
+            effective_status=effective_status_rule(
+                kind="status_story_kind", final="status_story_final"
             )
-        )
-
-    def for_scorecard(self) -> ShowQuerySet:
-        """The renewal scorecard's rows: every show a published renewal or cancellation story
-        has decided, with its effective status (the one rule, ``with_effective_status``) and
-        its network, in one query."""
-        from articles.models import Article
-
-        # Only shows some published renewal or cancellation story is about get the status
-        # subqueries (filtering on their result would run them for every show there is).
-        decided = Article.objects.published().renewal_news().values("main_show")
-        return (
-            self.filter(pk__in=decided)
-            .with_effective_status()
-            .select_related("network")
-            .order_by("title", "pk")
         )
 
     def on_network(self, company: Company) -> ShowQuerySet:

@@ -5,8 +5,11 @@ is when the page last changed as a reader sees it: a show's page changes when it
 when a story about it goes live, so it is the later of the two. Locations are absolute on
 ``settings.SITE_URL`` (the publication's public address), as in feeds.
 
-Sections are paginated at the protocol's 50,000 URLs per file (``Sitemap.limit``); the index
-lists every page of every section.
+Sections are paginated at 10,000 URLs per file (``PublicSitemap.limit``; the protocol allows
+up to 50,000); the index lists every page of every section. WordPress and its SEO plugins use
+1,000–2,000; 10,000 keeps the index short (a hundred pages for a million people) while a page
+is built in about a fifth of a second, so a crawler fetching many never ties up a worker for
+long.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -40,6 +43,8 @@ def latest(*moments: datetime | None) -> datetime | None:
 
 class PublicSitemap(Sitemap):
     """Locations on SITE_URL rather than the host the request came in on."""
+
+    limit = 10_000
 
     def get_protocol(self, protocol: str | None = None) -> str:
         return urlsplit(settings.SITE_URL).scheme or "https"
@@ -82,8 +87,23 @@ class StorySitemap(PublicSitemap):
         return latest(times["updated"], times["published"])
 
 
+class KeysFirstPaginator(Paginator):
+    """Pages of an annotated query whose rows are chosen by key first: a page's keys are
+    read from the primary key index alone, and only those rows get the per-row ``lastmod``
+    subquery. With a plain slice PostgreSQL computed the subquery for every row that
+    ``OFFSET`` skipped: page 100 of a million people took 1.1 s against 0.2 s for page 3.
+    """
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        keys = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+
 class CatalogSitemap(PublicSitemap):
-    """Shows, people or companies: the page changes with the row and with new stories."""
+    """Shows, people or companies: the page changes with the row and with new stories.
+    Paged keys first (``KeysFirstPaginator``)."""
 
     model: type[Show] | type[Person] | type[Company]
     story_field: str
@@ -95,6 +115,10 @@ class CatalogSitemap(PublicSitemap):
     def newest_story_of_any(self) -> QuerySet:
         """When published stories about (or naming) any entry went live, newest first."""
         raise NotImplementedError
+
+    @property
+    def paginator(self) -> KeysFirstPaginator:
+        return KeysFirstPaginator(self._items(), self.limit)
 
     def items(self) -> QuerySet:
         return (
@@ -237,8 +261,8 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
 @x_robots_tag
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     """One page (``?p=``) of one section, as ``django.contrib.sitemaps.views.sitemap``
-    writes it, the XML written here: a section page holds up to 50,000 URLs, and the
-    template engine took seconds over them."""
+    writes it, the XML written here: a section page holds up to 10,000 URLs, and the
+    template engine took most of a second over them."""
     if section not in SECTIONS:
         raise Http404(f"No sitemap section {section!r}.")
     sitemap = SECTIONS[section]()

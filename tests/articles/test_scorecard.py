@@ -1,15 +1,25 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.utils import timezone
 
+from articles import scorecard as scorecard_module
 from articles.models import Article
 from articles.scorecard import Verdict, build_scorecard
 from catalog.models import Show
 from tests import factories as f
+from tests.page import Page
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def mid_year():
+    """The scorecard is a year at a time: these tests' stories, days apart, fall in one year
+    whatever day the suite runs."""
+    with time_machine.travel(datetime(2026, 6, 15, 12, tzinfo=UTC), tick=True):
+        yield
 
 RENEWAL, CANCELLATION = Article.Kind.RENEWAL, Article.Kind.CANCELLATION
 
@@ -132,19 +142,87 @@ def test_filters_by_platform_and_status_and_ignores_tampering():
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_scorecard_is_two_queries(django_assert_num_queries, count):
+def test_scorecard_is_three_queries(django_assert_num_queries, count):
     networks = [f.company(f"Network {n}") for n in range(3)]
     for n in range(count):
         show = f.show(network=networks[n % 3])
-        f.article(kind=RENEWAL, main_show=show, published_at=days_ago(n + 2))
-        f.article(kind=CANCELLATION, main_show=show, published_at=days_ago(1))
+        f.article(kind=RENEWAL, main_show=show, published_at=days_ago(n / 100 + 0.5))
+        f.article(kind=CANCELLATION, main_show=show, published_at=days_ago(0.1))
 
-    # The decided shows with their effective status and network; their deciding stories.
-    with django_assert_num_queries(2):
+    # The years; the year's counts by platform and verdict; one page of deciding stories.
+    with django_assert_num_queries(3):
         scorecard, form = build_scorecard({"status": "cancelled"})
         assert scorecard.shown == count
         assert [e.show.network.name for g in scorecard.groups for e in g.entries]
         assert len(form.fields["platform"].choices) == 4
+
+
+def at_year(year: int, month: int = 6, day: int = 15):
+    return datetime(year, month, day, 12, tzinfo=timezone.get_current_timezone())
+
+
+def test_a_year_at_a_time_newest_year_first():
+    prime = f.company("Prime Video")
+    ballard, bosch, reacher = (f.show(t, network=prime) for t in ("Ballard", "Bosch", "Reacher"))
+    f.article("Bosch renewed", kind=RENEWAL, main_show=bosch, season_number=2, published_at=at_year(2023))
+    f.article("Ballard renewed", kind=RENEWAL, main_show=ballard, season_number=2, published_at=at_year(2024, 3))
+    f.article("Ballard cancelled", kind=CANCELLATION, main_show=ballard, published_at=at_year(2025, 2))
+    f.article("Reacher renewed", kind=RENEWAL, main_show=reacher, season_number=4, published_at=at_year(2025, 5))
+    now = at_year(2025, 7)
+
+    newest, _ = build_scorecard(now=now)
+    assert newest.year == 2025 and newest.years == [2025, 2024, 2023]
+    assert rows(newest) == {
+        "Ballard": ("Prime Video", Verdict.CANCELLED, None, "Ballard cancelled"),
+        "Reacher": ("Prime Video", Verdict.RENEWED, 4, "Reacher renewed"),
+    }
+    # A past year as it stood when the year ended: what later years decided is not there.
+    past, _ = build_scorecard({"year": "2024"}, now=now)
+    assert rows(past) == {"Ballard": ("Prime Video", Verdict.RENEWED, 2, "Ballard renewed")}
+    assert past.counts[Verdict.RENEWED] == 1 and past.total == 1
+    assert sorted(rows(build_scorecard({"year": "2023"}, now=now)[0])) == ["Bosch"]
+    # A year with no decision, or no year at all, is the newest year.
+    for tampered in ("2019", "nope", "2025x", ""):
+        assert build_scorecard({"year": tampered}, now=now)[0].year == 2025
+
+
+def test_a_show_decided_twice_in_a_year_counts_once_by_its_latest_story():
+    net = f.company("Network")
+    show = f.show("Twice", network=net)
+    f.article("Twice renewed", kind=RENEWAL, main_show=show, published_at=days_ago(3))
+    f.article("Twice cancelled", kind=CANCELLATION, main_show=show, published_at=days_ago(2))
+
+    scorecard, _ = build_scorecard()
+    assert rows(scorecard) == {"Twice": ("Network", Verdict.CANCELLED, None, "Twice cancelled")}
+    assert scorecard.total == 1
+    # Filtering by the older story's verdict does not bring the show back through it.
+    assert build_scorecard({"status": "renewed"})[0].groups == []
+
+
+def test_pages_of_shows_keep_platform_order_and_filters(client, monkeypatch):
+    monkeypatch.setattr(scorecard_module, "PER_PAGE", 4)
+    abc, prime = f.company("ABC"), f.company("Prime Video")
+    for n in range(5):
+        for network in (abc, prime):
+            show = f.show(f"{network.name} show {n}", network=network)
+            f.article(kind=RENEWAL, main_show=show, published_at=days_ago(n + 1))
+    f.article(kind=CANCELLATION, main_show=f.show("Prime cancelled", network=prime), published_at=days_ago(1))
+
+    pages = [build_scorecard({"page": str(n)})[0] for n in (1, 2, 3)]
+    listed = [(g.name, e.show.title) for p in pages for g in p.groups for e in g.entries]
+    assert [p.shown for p in pages] == [4, 4, 3]
+    assert listed == sorted(listed, key=lambda row: (row[0], row[1].casefold()))
+    assert len(set(listed)) == 11
+    assert pages[1].groups[0].name == "ABC" and pages[1].groups[-1].name == "Prime Video"
+    # Out of range or not a number: the nearest page, never an error.
+    assert build_scorecard({"page": "99"})[0].page.number == 3
+    assert build_scorecard({"page": "x"})[0].page.number == 1
+
+    filtered, _ = build_scorecard({"platform": "prime-video", "page": "2"})
+    assert filtered.matching == 6 and filtered.shown == 2 and filtered.total == 11
+    html = client.get("/renewals/", {"platform": "prime-video"}).content.decode()
+    assert 'href="?platform=prime-video&amp;page=2" rel="next"' in html
+    assert "Shows 1–4 of 6." in html
 
 
 def test_scorecard_and_show_page_tell_the_same_status(client):
@@ -165,3 +243,21 @@ def test_scorecard_and_show_page_tell_the_same_status(client):
         Verdict.RENEWED, Verdict.ENDING, Verdict.CANCELLED  # by title
     ]
     assert scorecard.count("verdict--") >= 3
+
+
+def test_show_page_links_the_scorecard_of_its_deciding_year(client):
+    prime = f.company("Prime Video")
+    ballard = f.show("Ballard", network=prime)
+    f.article("Ballard renewed", kind=RENEWAL, main_show=ballard, published_at=at_year(2025))
+    f.article("Reacher renewed", kind=RENEWAL, main_show=f.show("Reacher", network=prime), published_at=days_ago(1))
+
+    page = Page(client.get(ballard.get_absolute_url()))
+    link = page.find('//dd/a[starts-with(@href, "/renewals/")]')[0].get("href")
+    assert link == "/renewals/?year=2025&platform=prime-video"
+    past = Page(client.get(link))
+    assert [a.text for a in past.find('//table[@class="scorecard"]/tbody//th/a')] == ["Ballard"]
+    assert past.find('//link[@rel="canonical"]')[0].get("href").endswith("/renewals/?year=2025")
+    assert past.find('//nav[@aria-label="Years"]//a[@aria-current="page"]')[0].text == "2025"
+    newest = Page(client.get("/renewals/"))
+    assert [a.text for a in newest.find('//table[@class="scorecard"]/tbody//th/a')] == ["Reacher"]
+    assert newest.find('//link[@rel="canonical"]')[0].get("href").endswith("/renewals/")

@@ -28,7 +28,7 @@ def test_reader_goes_home_story_person_show_scorecard_search(page, live_server, 
     assert "Renewed" in page.locator("dl.facts").inner_text()
 
     page.get_by_role("link", name="Renewal scorecard").click()
-    page.wait_for_url("**/renewals/?platform=prime-video")
+    page.wait_for_url("**/renewals/?year=*&platform=prime-video")
     assert page.locator("h1").inner_text() == "Renewal scorecard"
     row = page.locator("table.scorecard tbody tr", has_text="Ballard")
     assert "Renewed" in row.inner_text()

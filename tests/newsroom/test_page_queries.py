@@ -1,10 +1,11 @@
 """Query counts of the reader's pages as whole requests (view, template and conditional-GET
 check together), pinned and shown constant as the data behind them grows."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 import pytest
+import time_machine
 from django.utils import timezone
 
 from articles.models import Article
@@ -19,14 +20,16 @@ def days_ago(n: float):
 
 
 @pytest.mark.parametrize("count", [3, 30])
+@time_machine.travel(datetime(2026, 6, 15, 12, tzinfo=UTC), tick=True)  # the stories in one year
 def test_scorecard_page_queries_stay_constant(client, django_assert_num_queries, count):
     networks = [f.company(f"Network {n}") for n in range(3)]
     for n in range(count):
         show = f.show(f"Show {n}", network=networks[n % 3])
         f.article(kind=Article.Kind.RENEWAL, main_show=show, season_number=2, published_at=days_ago(n + 1))
 
-    # Last-Modified (stories, catalog), then the scorecard: shows, their deciding stories.
-    with django_assert_num_queries(4):
+    # Last-Modified (stories, catalog), then the scorecard: the years, the year's counts by
+    # platform and verdict, one page of deciding stories.
+    with django_assert_num_queries(5):
         response = client.get("/renewals/")
     assert len(Page(response).find('//table[@class="scorecard"]/tbody/tr')) == count
 

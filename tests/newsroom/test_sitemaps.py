@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
-from catalog.models import Show
-from newsroom.sitemaps import StorySitemap
+from catalog.models import Person, Show
+from newsroom.sitemaps import PersonSitemap, PublicSitemap, StorySitemap
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +74,9 @@ def test_index_lists_every_page_of_a_long_section(client, monkeypatch):
     assert client.get("/sitemap-stories.xml?p=4").status_code == 404
 
 
-def test_protocol_limit_is_fifty_thousand_urls_per_file():
-    assert StorySitemap.limit == 50_000
+def test_every_section_stays_within_the_protocols_fifty_thousand_urls_per_file():
+    sections = [StorySitemap, *PublicSitemap.__subclasses__()]
+    assert all(0 < section.limit <= 50_000 for section in sections)
 
 
 def test_story_section_lists_published_stories_only(client):
@@ -191,3 +192,27 @@ def test_robots_txt_points_at_both_sitemaps(client):
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert f"Sitemap: {SITE}/news-sitemap.xml" in lines
     assert "Disallow: /admin/" in lines
+
+
+def test_catalog_pages_pick_their_rows_by_key_and_keep_each_rows_lastmod(client, monkeypatch):
+    monkeypatch.setattr(PersonSitemap, "limit", 2)
+    people = [f.person(f"Person {n}") for n in range(5)]
+    Person.objects.update(updated_at=days_ago(10))
+    named = people[3]
+    story = f.article("A story", published_at=days_ago(1))
+    f.mention(story, named)
+
+    index = locations(get_xml(client, "/sitemap.xml"), "sitemap")
+    assert len([url for url in index if "people" in url]) == 3
+    listed = [locations(get_xml(client, f"/sitemap-people.xml?p={n}")) for n in (1, 2, 3)]
+
+    in_order = [url for page in listed for url in page]
+    by_key = sorted(people, key=lambda person: person.pk)
+    assert in_order == [f"{SITE}{person.get_absolute_url()}" for person in by_key]
+    assert [len(page) for page in listed] == [2, 2, 1]
+    day = lambda moment: f"{timezone.localtime(moment):%Y-%m-%d}"  # noqa: E731
+    lastmods = {url: lastmod for page in listed for url, lastmod in page.items()}
+    for person in people:
+        expected = day(story.published_at) if person == named else day(days_ago(10))
+        assert lastmods[f"{SITE}{person.get_absolute_url()}"] == expected, person
+    assert client.get("/sitemap-people.xml?p=4").status_code == 404
