@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import models
-from taggit.models import Tag
 
 from catalog.models import Credit, Show
 from catalog.panels import CreditRow, show_rows
+from catalog.tags import prepared_tags
 from newsroom.links import TagLink, url_maker
 from newsroom.prepared import PreparedQuery
 
@@ -56,12 +56,7 @@ BYLINES = PreparedQuery(
     .values_list("author__name", "author__slug"),
     "article_id",
 )
-TAGS = PreparedQuery(
-    lambda article_id: Tag.objects.filter(articles_taggedarticle_items__content_object_id=article_id)
-    .order_by("name")
-    .values_list("name", "slug"),
-    "article_id",
-)
+TAGS = prepared_tags("articles_taggedarticle_items", "article_id")
 MENTIONS = PreparedQuery(
     lambda article_id: Mention.objects.active()
     .filter(article_id=article_id)

@@ -1032,10 +1032,7 @@ class _PgFileLoader:
             f"(st.title, st.kind, st.year_start, st.year_end) OR {add_alias})",
             [self.writer.now],
         )
-        updated = self.cursor.rowcount
-        new = self.split_new(stage, show)
-        _count(self.stats.updated, "shows", updated)
-        _count(self.stats.unchanged, "shows", total - new - updated)
+        new = self.count_updated_and_split_new(stage, show, "shows", total)
         self.insert_new(
             Show,
             ["title", "kind", "year_start", "year_end", "aliases"],
@@ -1075,10 +1072,7 @@ class _PgFileLoader:
             f"IS DISTINCT FROM (st.name, st.birth_year, st.death_year)",
             [self.writer.now],
         )
-        updated = self.cursor.rowcount
-        new = self.split_new(stage, person)
-        _count(self.stats.updated, "people", updated)
-        _count(self.stats.unchanged, "people", total - new - updated)
+        new = self.count_updated_and_split_new(stage, person, "people", total)
         self.insert_new(
             Person,
             ["name", "birth_year", "death_year"],
@@ -1089,6 +1083,15 @@ class _PgFileLoader:
             new,
             total,
         )
+
+    def count_updated_and_split_new(self, stage: str, table: str, label: str, total: int) -> int:
+        """After the staged rows' UPDATE: count it as updated, split off the new rows (their
+        number is returned) and count the rest as unchanged."""
+        updated = self.cursor.rowcount
+        new = self.split_new(stage, table)
+        _count(self.stats.updated, label, updated)
+        _count(self.stats.unchanged, label, total - new - updated)
+        return new
 
     def split_new(self, stage: str, table: str) -> int:
         """Copy the staged rows no catalog row carries the IMDb id of into ``<stage>_new``."""

@@ -411,6 +411,22 @@ class Season(models.Model):
         return f"{self.show.get_absolute_url()}#season-{self.number}"
 
 
+class RemembersLoaded:
+    """Keeps the values of ``remembered_fields`` as loaded from the database, as
+    ``_loaded_<field>``, so that a save can tell what it changed (``catalog.signals``: a
+    person's new IMDb id, or a credit moved to another show, invalidates IMDb credit
+    digests)."""
+
+    remembered_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        for name in cls.remembered_fields:
+            setattr(instance, f"_loaded_{name}", instance.__dict__.get(name))
+        return instance
+
+
 class PersonQuerySet(models.QuerySet):
     def for_detail(self) -> PersonQuerySet:
         """The person page. Its credits come as plain rows
@@ -418,7 +434,9 @@ class PersonQuerySet(models.QuerySet):
         return self.all()
 
 
-class Person(KeyedModel):
+class Person(RemembersLoaded, KeyedModel):
+    remembered_fields = ("imdb_id",)
+
     name = models.CharField(max_length=200)
     bio = models.TextField(blank=True)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -451,12 +469,6 @@ class Person(KeyedModel):
     def get_absolute_url(self) -> str:
         return page_url("catalog:person_detail", slug=self.slug)
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        """Remember the IMDb id as loaded: changing it invalidates IMDb credit digests."""
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_imdb_id = instance.__dict__.get("imdb_id")
-        return instance
 
 
 class CreditQuerySet(models.QuerySet):
@@ -491,7 +503,9 @@ class CreditQuerySet(models.QuerySet):
         ).values_list("show_id", "show__title", "show__slug", "show__year_start", "role", "character")
 
 
-class Credit(models.Model):
+class Credit(RemembersLoaded, models.Model):
+    remembered_fields = ("show_id",)
+
     class Role(models.TextChoices):
         CAST = "cast", "Cast"
         CREATOR = "creator", "Creator"
@@ -553,12 +567,6 @@ class Credit(models.Model):
             label = f"as {self.character}"
         return f"{self.person} — {self.show.title} ({label})"
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        """Remember the show as loaded: moving a credit invalidates both shows' IMDb digests."""
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_show_id = instance.__dict__.get("show_id")
-        return instance
 
 
 class ImdbCreditsDigest(models.Model):

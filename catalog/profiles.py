@@ -12,7 +12,6 @@ from datetime import date
 from typing import NamedTuple
 
 from django.utils import timezone
-from taggit.models import Tag
 
 from articles.cards import CardList
 from articles.models import Article
@@ -21,6 +20,7 @@ from newsroom.prepared import PreparedQuery
 
 from .models import Credit, Person, Season, Show
 from .panels import CreditRow, PersonCreditRow, person_rows, show_rows
+from .tags import prepared_tags
 
 # The pages' own rows: the show with its network, the show it spun off from and what the
 # public is told about its future (``with_effective_status``); the person.
@@ -49,12 +49,7 @@ SPINOFFS = PreparedQuery(
     .values_list("title", "slug"),
     "show_id",
 )
-SHOW_TAGS = PreparedQuery(
-    lambda show_id: Tag.objects.filter(catalog_taggedshow_items__content_object_id=show_id)
-    .order_by("name")
-    .values_list("name", "slug"),
-    "show_id",
-)
+SHOW_TAGS = prepared_tags("catalog_taggedshow_items", "show_id")
 
 # How many stories each list on a profile page shows (the newest); the paginated story list
 # and the feeds have the rest.

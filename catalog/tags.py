@@ -23,6 +23,8 @@ from django.db.models.functions import Lower
 from taggit.managers import _TaggableManager
 from taggit.models import Tag
 
+from newsroom.prepared import PreparedQuery
+
 
 def find_tag(name: str) -> Tag | None:
     """The tag with this name in any case (the oldest one if duplicates remain)."""
@@ -112,3 +114,14 @@ def tag_merge(*, tags: Sequence[Tag], into: Tag) -> TagMergeResult:
     names = [tag.name for tag in sources]
     Tag.objects.filter(pk__in=source_ids).delete()
     return TagMergeResult(into=into, merged=names, rows_moved=moved)
+
+
+def prepared_tags(items: str, parameter: str) -> PreparedQuery:
+    """The (name, slug) of one object's tags in name order, as a prepared query: ``items`` is
+    the tag's reverse name for the tagged-item model, ``parameter`` the object's id."""
+    return PreparedQuery(
+        lambda **ids: Tag.objects.filter(**{f"{items}__content_object_id": ids[parameter]})
+        .order_by("name")
+        .values_list("name", "slug"),
+        parameter,
+    )
