@@ -39,6 +39,7 @@ import io
 import itertools
 import json
 import re
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -50,7 +51,6 @@ from typing import IO, Any
 
 from django.db import IntegrityError, connection, models
 from django.utils import timezone
-from django.utils.text import slugify
 
 from newsroom.cache import purge_all as purge_all_pages
 from newsroom.importing import (
@@ -618,6 +618,7 @@ class _ImdbWriter:
         self.tables: dict[tuple, _Table] = {}
         self.genre_ids: dict[str, int] = {}
         self.people: IdsByNumber | None = None  # by IMDb number, read when a credit file needs it
+        self.empty: dict[str, bool] = {}
         aliases = Show._meta.get_field("aliases")
         self.json_list: Callable[[list[str]], Any] = lambda values: aliases.get_db_prep_save(
             values, connection
@@ -674,8 +675,20 @@ class _ImdbWriter:
             chosen.append(slug)
         return chosen
 
+    def was_empty(self, table: str) -> bool:
+        """Whether ``table`` held no row when this file began (asked before its first batch
+        is written). Then no row can carry a batch's IMDb ids or have them as keys, nor
+        hold genre tags: those lookups are skipped. (Slugs still are looked up: the file's
+        earlier batches may hold them.)"""
+        if table not in self.empty:
+            self.cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})")
+            self.empty[table] = bool(self.cursor.fetchone()[0])
+        return self.empty[table]
+
     def free_keys(self, table: str, imdb_ids: list[str]) -> list[str]:
         """The IMDb id as key, unless a catalog row already uses it as its key."""
+        if self.was_empty(table):
+            return imdb_ids
         key = connection.ops.quote_name("key")
         taken = {row[0] for row in self.select_in(f"SELECT {key} FROM {table} WHERE {key}", imdb_ids)}
         return [f"{i}-imdb" if i in taken else i for i in imdb_ids]
@@ -689,7 +702,7 @@ class _ImdbWriter:
             for row in self.select_in(
                 "SELECT imdb_id, id, title, kind, year_start, year_end, aliases "
                 f"FROM {self.show_table} WHERE imdb_id",
-                [r[0] for r in batch],
+                [] if self.was_empty(self.show_table) else [r[0] for r in batch],
             )
         }
         new: list[Title] = []
@@ -742,7 +755,7 @@ class _ImdbWriter:
         current = set(
             self.select_in(
                 f"SELECT content_object_id, tag_id FROM {self.tagged_table} WHERE content_object_id",
-                [pk for pk, _genres in targets],
+                [] if self.was_empty(self.show_table) else [pk for pk, _genres in targets],
             )
         )
         add = []
@@ -764,7 +777,7 @@ class _ImdbWriter:
             row[0]: row
             for row in self.select_in(
                 f"SELECT imdb_id, id, name, birth_year, death_year FROM {self.person_table} WHERE imdb_id",
-                [r[0] for r in batch],
+                [] if self.was_empty(self.person_table) else [r[0] for r in batch],
             )
         }
         new, changed = [], []
@@ -1466,8 +1479,16 @@ class _DeferredIndexes:
         self.dropped = []
 
 
-# Django's slugify without its lazy-string wrapper: called for every new row.
-_slugify = getattr(slugify, "__wrapped__", slugify)
+_NOT_SLUG, _SLUG_GAPS = re.compile(r"[^\w\s-]"), re.compile(r"[-\s]+")
+
+
+def _slugify(value: str) -> str:
+    """Django's ``slugify`` (the same result: tested against it), called for every new row:
+    without its lazy-string wrapper, with its patterns compiled once, and ASCII text (most
+    names), which NFKD leaves as it is, not normalised."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return _SLUG_GAPS.sub("-", _NOT_SLUG.sub("", value.lower())).strip("-_")
 
 
 def _slug_options(name: str, year: int | None, imdb_id: str) -> tuple[str, ...]:

@@ -806,3 +806,32 @@ def test_a_dry_rerun_reports_the_same_as_a_real_one(imdb_dir):
     assert [line for line in dry.splitlines() if "created" in line or "skipped" in line] == [
         line for line in real.splitlines() if "created" in line or "skipped" in line
     ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Harry Bosch", "  Fargo  ", "Los Años del Puerto", "Zoë Kravitz", "İstanbul", "Ørsted",
+        "M*A*S*H", "Mr. & Mrs. Smith", "--Dash__", "tab\there", "a\x1cb", "9-1-1: Lone Star",
+        "東京", "Ballard (2025)", "\uff26\uff55\uff4c\uff4c (fullwidth)", "_under_", "Señor—Dash",
+    ],
+)  # fmt: skip
+def test_slugs_are_those_of_djangos_slugify(name):
+    from django.utils.text import slugify
+
+    from catalog.imdb import _slugify
+
+    assert _slugify(name) == slugify(name)
+
+
+def test_people_are_found_by_the_number_of_their_imdb_id_however_large():
+    from catalog.imdb import IdsByNumber
+
+    small = factories.person("A Small Number", imdb_id="nm0000007")
+    large = factories.person("A Large Number", imdb_id="nm99999999999")
+    factories.person("No IMDb Id")
+    people = IdsByNumber(Person._meta.db_table)
+    assert people.get("nm0000007") == small.pk
+    assert people.get("nm99999999999") == large.pk
+    assert people.get("nm0000008") is None and people.get("nm99999999998") is None
+    assert people.get("nm123456789") is None
