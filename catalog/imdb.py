@@ -240,29 +240,25 @@ class TsvReader:
 
     def __iter__(self) -> Iterator[list[str]]:
         expected = len(self.columns)
-        limit = self.limit
-        number = 0
+        lines: Iterator[str] = self._lines()
+        if self.limit is not None:
+            lines = itertools.islice(lines, self.limit + 1)  # the header and `limit` rows
         try:
-            for line in self._lines():
-                if limit is not None and number > limit:  # the header and `limit` rows
-                    break
-                number += 1
+            header = next(lines, None)
+            if header is None:
+                raise ImportFailed(f"{self.name}: empty file (no header line)")
+            self.line_number = 1
+            self.check_header(header.split("\t"))
+            for number, line in enumerate(lines, start=2):
                 self.line_number = number
                 fields = line.split("\t")
                 if len(fields) != expected:
-                    if number == 1:
-                        self.check_header(fields)
                     self.fail(f"{len(fields)} columns, expected {expected}")
-                if number == 1:
-                    self.check_header(fields)
-                    continue
                 yield fields
         except (OSError, EOFError) as error:  # a truncated or corrupt gzip stream
             raise ImportFailed(
                 f"{self.name} line {self.line_number + 1}: cannot be read ({error})"
             ) from error
-        if self.line_number == 0:
-            raise ImportFailed(f"{self.name}: empty file (no header line)")
 
     def check_header(self, fields: list[str]) -> None:
         if tuple(fields) != self.columns:
@@ -453,9 +449,12 @@ def iter_principals(reader: TsvReader, skipped: Counter) -> Iterator[CreditRow]:
     match_title, match_name = _TCONST.fullmatch, _NCONST.fullmatch
     cast = Credit.Role.CAST.value
     roles: dict[tuple[str, str], str | None] = {}
+    checked = ""  # the title id checked last: a title's rows follow each other
     for tconst, ordering, nconst, category, job, characters in reader:
-        if not match_title(tconst):
-            reader.fail(f"tconst {tconst!r} is not an IMDb title id (tt1234567)")
+        if tconst != checked:
+            if not match_title(tconst):
+                reader.fail(f"tconst {tconst!r} is not an IMDb title id (tt1234567)")
+            checked = tconst
         if not match_name(nconst):
             reader.fail(f"nconst {nconst!r} is not an IMDb name id (nm1234567)")
         if not ordering.isdigit():
@@ -497,7 +496,7 @@ def _first(row: tuple) -> Any:
 
 def _credit_digest(rows: list[CreditRow]) -> int:
     """A title's rows from one file, as a signed 64-bit number (a BIGINT column)."""
-    text = "\n".join(f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}" for r in rows)
+    text = "\n".join([f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}" for r in rows])
     return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
@@ -562,15 +561,15 @@ class _Table:
             for f in extra_fields
         )
         self.column_list = ", ".join(quote(f.column) for f in self.fields + extra_fields)
-        width = len(self.fields) + len(extra_fields)
+        self.given = ", ".join(quote(f.column) for f in self.fields)
         self.stage = quote(f"import_stage_{model._meta.db_table}_{len(columns)}")
-        self.stage_sql = f"INSERT INTO {self.stage} VALUES ({', '.join(['%s'] * width)})"
+        self.stage_sql = f"INSERT INTO {self.stage} VALUES ({', '.join(['%s'] * len(self.fields))})"
         self.staged = False
 
     def insert(self, rows: list[tuple], *, ignore_conflicts: bool = False) -> int:
         """Insert ``rows`` (tuples in column order); returns how many were inserted. The rows
-        stay in the staging table ``self.stage`` (under the table's column names) until the
-        next insert."""
+        stay in the staging table ``self.stage`` (the given columns, under the table's
+        column names) until the next insert; the defaults are added as they are moved."""
         if not rows:
             return 0
         if not self.staged:
@@ -578,25 +577,25 @@ class _Table:
             on_commit = " ON COMMIT DROP" if self.postgres else ""
             self.cursor.execute(
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage}{on_commit} AS "
-                f"SELECT {self.column_list} FROM {self.table} {like}"
+                f"SELECT {self.given} FROM {self.table} {like}"
             )
             self.staged = True
         # TRUNCATE on PostgreSQL: a temporary table is never vacuumed, and the dead rows of
         # every earlier batch would be scanned again by every statement.
         self.cursor.execute(f"TRUNCATE {self.stage}" if self.postgres else f"DELETE FROM {self.stage}")
-        defaults = self.defaults
         if self.postgres:
-            with self.cursor.cursor.copy(f"COPY {self.stage} ({self.column_list}) FROM STDIN") as copy:
+            with self.cursor.cursor.copy(f"COPY {self.stage} ({self.given}) FROM STDIN") as copy:
                 write_row = copy.write_row
                 for row in rows:
-                    write_row(row + defaults)
+                    write_row(row)
         else:
-            self.cursor.executemany(self.stage_sql, [row + defaults for row in rows])
+            self.cursor.executemany(self.stage_sql, rows)
         # "WHERE true": SQLite would read ON CONFLICT as part of the SELECT's join.
         conflict = " WHERE true ON CONFLICT DO NOTHING" if ignore_conflicts else ""
         self.cursor.execute(
             f"INSERT INTO {self.table} ({self.column_list}) "
-            f"SELECT {self.column_list} FROM {self.stage}{conflict}"
+            f"SELECT {self.given}{''.join(', %s' for _ in self.defaults)} FROM {self.stage}{conflict}",
+            list(self.defaults),
         )
         return self.cursor.rowcount
 
@@ -715,7 +714,7 @@ class _ImdbWriter:
                 continue
             pk, stored = row[1], row[6]
             if isinstance(stored, str):
-                stored = json.loads(stored)
+                stored = [] if stored == "[]" else json.loads(stored)
             aliases = [*stored, original] if original and original not in stored else stored
             if row[2:6] != (title, kind, year_start, year_end) or aliases != stored:
                 changed.append((title, kind, year_start, year_end, self.json_list(aliases), now, pk))
@@ -828,32 +827,30 @@ class _ImdbWriter:
         stored = {imdb_id: digest for imdb_id, _pk, digest in found if digest is not None}
         # A title whose rows are those of the last run (its digest) is skipped whole.
         digests: dict[int, int] = {}
-        kept: list[CreditRow] = []
+        wanted: dict[tuple[int, str, str, str], int] = {}
+        no_title = duplicates = 0
         for tconst, group in itertools.groupby(batch, key=_first):
             rows = list(group)
-            if tconst in show_ids:
-                digest = _credit_digest(rows)
-                if stored.get(tconst) == digest:
-                    same = _same_credits(rows)
-                    stats.unchanged["credits"] += same
-                    stats.skip("credits", _TWICE, len(rows) - same)
-                    continue
-                digests[show_ids[tconst]] = digest
-            kept.extend(rows)
-        wanted: dict[tuple[str, str, str, str], int] = {}
-        no_title = duplicates = 0
-        for tconst, nconst, role, character, order in kept:
-            if tconst not in show_ids:
-                no_title += 1
+            show = show_ids.get(tconst)
+            if show is None:
+                no_title += len(rows)
                 continue
-            identity = (tconst, nconst, role, character)
-            previous = wanted.get(identity)
-            if previous is None:
-                wanted[identity] = order
-            else:
-                duplicates += 1
-                if order < previous:
+            digest = _credit_digest(rows)
+            if stored.get(tconst) == digest:
+                same = _same_credits(rows)
+                stats.unchanged["credits"] += same
+                stats.skip("credits", _TWICE, len(rows) - same)
+                continue
+            digests[show] = digest
+            for _tconst, nconst, role, character, order in rows:
+                identity = (show, nconst, role, character)
+                previous = wanted.get(identity)
+                if previous is None:
                     wanted[identity] = order
+                else:
+                    duplicates += 1
+                    if order < previous:
+                        wanted[identity] = order
         stats.skip("credits", "title not in the catalog (not imported or filtered out)", no_title)
         stats.skip("credits", _TWICE, duplicates)
         if not wanted:
@@ -863,15 +860,15 @@ class _ImdbWriter:
         person_id = self.people.get
         rows: list[tuple[int, int, str, str, int]] = []
         no_person = 0
-        for (tconst, nconst, role, character), order in wanted.items():
+        for (show, nconst, role, character), order in wanted.items():
             person = person_id(nconst)
             if person is None:
                 # Every row of a title is applied, except for people not in the catalog:
                 # their titles get no digest, and are matched again next time.
                 no_person += 1
-                digests.pop(show_ids[tconst], None)
+                digests.pop(show, None)
             else:
-                rows.append((show_ids[tconst], person, role, character, order))
+                rows.append((show, person, role, character, order))
         stats.skip("credits", "person not in the catalog", no_person)
         if digests:
             self.cursor.executemany(
