@@ -606,6 +606,26 @@ class _Table:
             self.cursor.executemany(f"UPDATE {self.table} SET {assignments} WHERE id = %s", rows)
 
 
+class _SlugFilter:
+    """The slugs a file has written into a table that was empty when it began, as a bitmap
+    with one bit per slug's hash: a candidate whose bit is clear is certainly free and is
+    not looked up; one whose bit is set may be taken and is. 2**25 bits (4 MB) whatever
+    the file: a million slugs set about 3% of them."""
+
+    BITS = 1 << 25
+
+    def __init__(self) -> None:
+        self.bits = bytearray(self.BITS >> 3)
+
+    def may_hold(self, slug: str) -> bool:
+        bit = hash(slug) & (self.BITS - 1)
+        return bool(self.bits[bit >> 3] & (1 << (bit & 7)))
+
+    def add(self, slug: str) -> None:
+        bit = hash(slug) & (self.BITS - 1)
+        self.bits[bit >> 3] |= 1 << (bit & 7)
+
+
 class _ImdbWriter:
     """Writes one dataset file's records, batch by batch, into the catalog tables."""
 
@@ -618,6 +638,7 @@ class _ImdbWriter:
         self.genre_ids: dict[str, int] = {}
         self.people: IdsByNumber | None = None  # by IMDb number, read when a credit file needs it
         self.empty: dict[str, bool] = {}
+        self.slugs_written: dict[str, _SlugFilter] = {}
         aliases = Show._meta.get_field("aliases")
         self.json_list: Callable[[list[str]], Any] = lambda values: aliases.get_db_prep_save(
             values, connection
@@ -659,6 +680,10 @@ class _ImdbWriter:
         """For each tuple of candidate slugs (in order of preference), the first one free;
         one query per batch, and slugs chosen earlier in the batch count as taken."""
         candidates = {c for options in wanted for c in options}
+        written = None
+        if self.was_empty(table):  # only this file's slugs are there: ask for those it may hold
+            written = self.slugs_written.setdefault(table, _SlugFilter())
+            candidates = {c for c in candidates if written.may_hold(c)}
         taken = {row[0] for row in self.select_in(f"SELECT slug FROM {table} WHERE slug", candidates)}
         chosen = []
         for options in wanted:
@@ -672,13 +697,16 @@ class _ImdbWriter:
                 n += 1
             taken.add(slug)
             chosen.append(slug)
+        if written is not None:
+            for slug in chosen:
+                written.add(slug)
         return chosen
 
     def was_empty(self, table: str) -> bool:
         """Whether ``table`` held no row when this file began (asked before its first batch
         is written). Then no row can carry a batch's IMDb ids or have them as keys, nor
-        hold genre tags: those lookups are skipped. (Slugs still are looked up: the file's
-        earlier batches may hold them.)"""
+        hold genre tags: those lookups are skipped; and only the slugs the file's earlier
+        batches may have taken (``_SlugFilter``) are looked up."""
         if table not in self.empty:
             self.cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})")
             self.empty[table] = bool(self.cursor.fetchone()[0])
@@ -1562,11 +1590,11 @@ def _write_in_batches(
     """SQLite: the file's records written batch by batch, each diffed against the rows it
     touches."""
     if kind == "shows":
-        groups, write = batches(records), writer.write_titles
+        groups, write = batches(records, BATCH), writer.write_titles
     elif kind == "people":
-        groups, write = batches(records), writer.write_names
+        groups, write = batches(records, BATCH), writer.write_names
     else:
-        groups = title_batches(records)
+        groups = title_batches(records, BATCH)
 
         def write(batch: list[CreditRow]) -> None:
             writer.write_credits(batch, update_order=principals)

@@ -835,3 +835,32 @@ def test_people_are_found_by_the_number_of_their_imdb_id_however_large():
     assert people.get("nm99999999999") == large.pk
     assert people.get("nm0000008") is None and people.get("nm99999999998") is None
     assert people.get("nm123456789") is None
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5000])
+def test_slugs_taken_by_earlier_batches_of_the_same_file_are_not_given_again(tmp_path, monkeypatch, batch):
+    """Into an empty table, only the slugs the file's earlier batches may hold are looked
+    up: whatever the batch size, a name seen before takes name-year, then name-id."""
+    monkeypatch.setattr("catalog.imdb.BATCH", batch)
+    folder = dataset_folder(
+        tmp_path,
+        "name.basics",
+        [
+            "nm9000001\tAna Abara\t1970\t\\N\tactress\t\\N",
+            "nm9000002\tBo Castell\t\\N\t\\N\tactor\t\\N",
+            "nm9000003\tAna Abara\t1970\t\\N\tactress\t\\N",
+            "nm9000004\tAna Abara\t1970\t\\N\tactress\t\\N",
+            "nm9000005\tBo Castell\t1981\t\\N\tactor\t\\N",
+            "nm9000006\tAna Abara\t\\N\t\\N\tactress\t\\N",
+        ],
+    )
+    output = run(str(folder))
+    assert dict(Person.objects.values_list("imdb_id", "slug")) == {
+        "nm9000001": "ana-abara",
+        "nm9000002": "bo-castell",
+        "nm9000003": "ana-abara-1970",
+        "nm9000004": "ana-abara-nm9000004",
+        "nm9000005": "bo-castell-1981",
+        "nm9000006": "ana-abara-nm9000006",
+    }
+    assert "people: 6 created, 0 updated, 0 unchanged" in output
