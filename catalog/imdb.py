@@ -610,20 +610,29 @@ class _SlugFilter:
     """The slugs a file has written into a table that was empty when it began, as a bitmap
     with one bit per slug's hash: a candidate whose bit is clear is certainly free and is
     not looked up; one whose bit is set may be taken and is. 2**25 bits (4 MB) whatever
-    the file: a million slugs set about 3% of them."""
+    the file: a million slugs set about 3% of them. The slugs lookups found taken (common
+    names, wanted again and again) are remembered too, up to ``TAKEN`` of them."""
 
-    BITS = 1 << 25
+    BITS, TAKEN = 1 << 25, 100_000
 
     def __init__(self) -> None:
         self.bits = bytearray(self.BITS >> 3)
+        self.taken: set[str] = set()
+
+    def found_taken(self, slugs: set[str]) -> None:
+        if len(self.taken) + len(slugs) > self.TAKEN:
+            self.taken.clear()  # a bound on memory: they are looked up again when wanted
+        self.taken |= slugs
 
     def may_hold(self, slug: str) -> bool:
         bit = hash(slug) & (self.BITS - 1)
         return bool(self.bits[bit >> 3] & (1 << (bit & 7)))
 
-    def add(self, slug: str) -> None:
-        bit = hash(slug) & (self.BITS - 1)
-        self.bits[bit >> 3] |= 1 << (bit & 7)
+    def add(self, slugs: list[str]) -> None:
+        bits, mask = self.bits, self.BITS - 1
+        for slug in slugs:
+            bit = hash(slug) & mask
+            bits[bit >> 3] |= 1 << (bit & 7)
 
 
 class _ImdbWriter:
@@ -683,8 +692,15 @@ class _ImdbWriter:
         written = None
         if self.was_empty(table):  # only this file's slugs are there: ask for those it may hold
             written = self.slugs_written.setdefault(table, _SlugFilter())
-            candidates = {c for c in candidates if written.may_hold(c)}
-        taken = {row[0] for row in self.select_in(f"SELECT slug FROM {table} WHERE slug", candidates)}
+            candidates = set(filter(written.may_hold, candidates))
+            taken = candidates & written.taken
+            candidates -= taken
+        else:
+            taken = set()
+        found = {row[0] for row in self.select_in(f"SELECT slug FROM {table} WHERE slug", candidates)}
+        taken |= found
+        if written is not None:
+            written.found_taken(found)
         chosen = []
         for options in wanted:
             slug = next((c for c in options if c not in taken), None)
@@ -698,8 +714,7 @@ class _ImdbWriter:
             taken.add(slug)
             chosen.append(slug)
         if written is not None:
-            for slug in chosen:
-                written.add(slug)
+            written.add(chosen)
         return chosen
 
     def was_empty(self, table: str) -> bool:
