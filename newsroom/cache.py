@@ -254,8 +254,11 @@ def _flush() -> None:
     if not keys and not objects:
         return
     _pending.keys, _pending.objects = set(), {}
-    if len(objects) > FANOUT_LIMIT:
-        keys = keys | {ALL}
+    if ALL in keys or len(objects) > FANOUT_LIMIT:
+        # Every page depends on ALL (and the go-live check on LISTS): working out the pages
+        # that show each object would only bump more keys (tens of thousands after an
+        # import that creates genre tags).
+        keys = keys | {ALL, LISTS}
     else:
         try:
             for obj in objects.values():

@@ -261,6 +261,28 @@ def test_a_catalog_import_purges_every_page(client, urls, world, django_capture_
     assert cached(client, urls) == set()
 
 
+def test_purging_every_page_works_out_no_page_by_page_purges(
+    world, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from newsroom.cache import GEN_PREFIX, purge, purge_all
+
+    keys = [GEN_PREFIX + key for key in ("all", "lists", f"show:{world.ballard.pk}", f"person:{world.maggie.pk}")]
+    before = cache.get_many(keys)
+    with django_capture_on_commit_callbacks() as callbacks:
+        purge(world.ballard, world.maggie)  # alone, each would be fanned out with queries
+        purge_all()
+
+    with django_assert_num_queries(0):
+        for callback in callbacks:
+            callback()
+
+    after = cache.get_many(keys)
+    assert after[keys[0]] != before.get(keys[0]) and after[keys[1]] != before.get(keys[1])
+    assert after.get(keys[2]) == before.get(keys[2]) and after.get(keys[3]) == before.get(keys[3])
+
+
 def test_cached_and_fresh_pages_carry_the_same_public_headers(client, urls, settings):
     fresh, fresh_state = fetch(client, urls["story"])
     cached_copy, cached_state = fetch(client, urls["story"])
