@@ -216,3 +216,15 @@ def test_catalog_pages_pick_their_rows_by_key_and_keep_each_rows_lastmod(client,
         expected = day(story.published_at) if person == named else day(days_ago(10))
         assert lastmods[f"{SITE}{person.get_absolute_url()}"] == expected, person
     assert client.get("/sitemap-people.xml?p=4").status_code == 404
+
+
+def test_story_locations_use_the_newsroom_date_as_the_story_page_does(client, settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    # 02:00 UTC is the evening before in Los Angeles: the address carries that day.
+    story = f.article("Late news", published_at=timezone.now().replace(hour=2, minute=0) - timedelta(days=1))
+
+    urls = locations(get_xml(client, "/sitemap-stories.xml"))
+
+    local = timezone.localtime(story.published_at)
+    assert list(urls) == [f"{SITE}/news/{local:%Y/%m/%d}/{story.slug}/"]
+    assert list(urls) == [SITE + story.get_absolute_url()]
