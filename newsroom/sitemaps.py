@@ -15,6 +15,7 @@ and the full-page cache serves a page at nearly the rate of any other page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
 from urllib.parse import urlsplit
@@ -113,17 +114,24 @@ class StorySitemap(PublicSitemap):
 
 
 class KeysFirstPaginator(Paginator):
-    """Pages of an annotated query whose rows are chosen by key first: a page's keys are
-    read from the primary key index alone, and only those rows get the per-row ``lastmod``
-    subquery. With a plain slice PostgreSQL computed the subquery for every row that
-    ``OFFSET`` skipped: page 100 of a million people took 1.1 s against 0.2 s for page 3.
+    """Pages whose rows are chosen by key first: a page's keys are read from the plain,
+    filtered query (the primary key index alone, for a catalog table), and only those rows
+    are then read in full by ``rows`` (a per-row ``lastmod`` subquery, or a grouping). The
+    count too is of the plain query. With a plain slice of the full query PostgreSQL
+    computed the subquery for every row that ``OFFSET`` skipped (page 100 of a million
+    people took 1.1 s against 0.2 s for page 3), and counting the tags that carry a
+    published story grouped every tagged story (150 ms at the large dataset).
     """
+
+    def __init__(self, object_list: QuerySet, per_page: int, rows: Callable[[QuerySet], QuerySet]) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = rows
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         keys = self.object_list.values("pk")[bottom : bottom + self.per_page]
-        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+        return self._get_page(self.rows(self.object_list.filter(pk__in=keys)), number, self)
 
 
 class CatalogSitemap(PublicSitemap):
@@ -143,13 +151,14 @@ class CatalogSitemap(PublicSitemap):
 
     @property
     def paginator(self) -> KeysFirstPaginator:
-        return KeysFirstPaginator(self._items(), self.limit)
+        return KeysFirstPaginator(self._items(), self.limit, self.rows)
 
     def items(self) -> QuerySet:
-        return (
-            self.model.objects.annotate(newest_story=self.newest_story())
-            .order_by("pk")
-            .values_list("slug", "updated_at", "newest_story")
+        return self.model.objects.order_by("pk")
+
+    def rows(self, entries: QuerySet) -> QuerySet:
+        return entries.annotate(newest_story=self.newest_story()).values_list(
+            "slug", "updated_at", "newest_story"
         )
 
     def location(self, row: tuple) -> str:
@@ -213,17 +222,37 @@ class TagSitemap(PublicSitemap):
 
     changefreq = "daily"
 
+    @property
+    def paginator(self) -> KeysFirstPaginator:
+        return KeysFirstPaginator(self._items(), self.limit, self.rows)
+
     def items(self) -> QuerySet[Tag]:
-        # One pass grouping the tagged published stories by tag (a subquery per tag sorted
-        # each tag's stories: tens of seconds for tags on tens of thousands of stories).
+        # Tags with a published story, by key. A scalar subquery, not EXISTS: PostgreSQL
+        # turns EXISTS into a join grouping every tagged story (150 ms at the large dataset),
+        # where this probes each tag's stories until it finds a published one.
+        self.now = timezone.now()
+        live = TaggedArticle.objects.filter(
+            tag=OuterRef("pk"),
+            content_object__status__in=Article.LIVE_STATUSES,
+            content_object__published_at__lte=self.now,
+        )
+        return (
+            Tag.objects.annotate(live_story=Subquery(live.values("content_object_id")[:1]))
+            .filter(live_story__isnull=False)
+            .order_by("pk")
+        )
+
+    def rows(self, tags: QuerySet[Tag]) -> QuerySet:
+        # A page's tags with their newest story, in one pass grouping their published
+        # stories (a subquery per tag sorted each tag's stories: tens of seconds for tags on
+        # tens of thousands of stories).
         stories = "articles_taggedarticle_items__content_object"
         return (
-            Tag.objects.filter(**{
+            tags.filter(**{
                 f"{stories}__status__in": Article.LIVE_STATUSES,
-                f"{stories}__published_at__lte": timezone.now(),
+                f"{stories}__published_at__lte": self.now,
             })
             .annotate(newest_story=Max(f"{stories}__published_at"))
-            .order_by("pk")
             .values_list("slug", "newest_story")
         )
 
