@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
 from catalog.models import Person, Show
-from newsroom.sitemaps import PersonSitemap, PublicSitemap, StorySitemap
+from newsroom.sitemaps import PersonSitemap, PublicSitemap, StorySitemap, TagSitemap
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +228,24 @@ def test_story_locations_use_the_newsroom_date_as_the_story_page_does(client, se
     local = timezone.localtime(story.published_at)
     assert list(urls) == [f"{SITE}/news/{local:%Y/%m/%d}/{story.slug}/"]
     assert list(urls) == [SITE + story.get_absolute_url()]
+
+
+def test_tag_pages_count_only_tags_with_a_published_story(client, monkeypatch):
+    monkeypatch.setattr(TagSitemap, "limit", 1)
+    f.article("Old", tags=["alpha", "beta"], published_at=days_ago(9))
+    f.article("New", tags=["beta"], published_at=days_ago(2))
+    f.article("Draft", tags=["gamma"], status=Article.Status.DRAFT)
+    f.article("Later", tags=["delta"], status=Article.Status.SCHEDULED, published_at=timezone.now() + timedelta(days=1))
+    f.article("Third", tags=["epsilon"], published_at=days_ago(4))
+
+    index = locations(get_xml(client, "/sitemap.xml"), "sitemap")
+    assert len([url for url in index if "tags" in url]) == 3
+    pages = [locations(get_xml(client, f"/sitemap-tags.xml?p={n}")) for n in (1, 2, 3)]
+
+    day = lambda n: timezone.localdate(days_ago(n)).isoformat()  # noqa: E731
+    assert pages == [
+        {f"{SITE}/tags/alpha/": day(9)},
+        {f"{SITE}/tags/beta/": day(2)},  # its newest story
+        {f"{SITE}/tags/epsilon/": day(4)},
+    ]
+    assert client.get("/sitemap-tags.xml?p=4").status_code == 404
