@@ -119,6 +119,19 @@ bench_dataset() {
         "$(bench_pgbin)/psql" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$name" \
             -qc "VACUUM ANALYZE" >&2
     fi
+    pg_prewarm_db "$name"
+}
+
+# pg_prewarm_db NAME: read every table and index of the database into shared_buffers, so that
+# figures are those of a warmed-up server, not of a disk the virtual machine's page cache
+# happened to have given back (a cold read of the large dataset makes pages 2-3x slower).
+pg_prewarm_db() {
+    "$(bench_pgbin)/psql" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$1" -qAt -c \
+        "CREATE EXTENSION IF NOT EXISTS pg_prewarm" -c \
+        "SELECT pg_size_pretty(sum(pg_prewarm(c.oid)) * current_setting('block_size')::bigint)
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'i', 'm', 't') AND n.nspname NOT IN ('pg_catalog', 'information_schema')" \
+        | sed "s/^/prewarmed $1: /" >&2
 }
 
 # The app server a script started (its pid in APP_PID), stopped and forgotten.

@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
 from catalog.models import Person, Show
-from newsroom.sitemaps import PersonSitemap, PublicSitemap, StorySitemap
+from newsroom.sitemaps import PersonSitemap, PublicSitemap, StorySitemap, TagSitemap
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +216,36 @@ def test_catalog_pages_pick_their_rows_by_key_and_keep_each_rows_lastmod(client,
         expected = day(story.published_at) if person == named else day(days_ago(10))
         assert lastmods[f"{SITE}{person.get_absolute_url()}"] == expected, person
     assert client.get("/sitemap-people.xml?p=4").status_code == 404
+
+
+def test_story_locations_use_the_newsroom_date_as_the_story_page_does(client, settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    # 02:00 UTC is the evening before in Los Angeles: the address carries that day.
+    story = f.article("Late news", published_at=timezone.now().replace(hour=2, minute=0) - timedelta(days=1))
+
+    urls = locations(get_xml(client, "/sitemap-stories.xml"))
+
+    local = timezone.localtime(story.published_at)
+    assert list(urls) == [f"{SITE}/news/{local:%Y/%m/%d}/{story.slug}/"]
+    assert list(urls) == [SITE + story.get_absolute_url()]
+
+
+def test_tag_pages_count_only_tags_with_a_published_story(client, monkeypatch):
+    monkeypatch.setattr(TagSitemap, "limit", 1)
+    f.article("Old", tags=["alpha", "beta"], published_at=days_ago(9))
+    f.article("New", tags=["beta"], published_at=days_ago(2))
+    f.article("Draft", tags=["gamma"], status=Article.Status.DRAFT)
+    f.article("Later", tags=["delta"], status=Article.Status.SCHEDULED, published_at=timezone.now() + timedelta(days=1))
+    f.article("Third", tags=["epsilon"], published_at=days_ago(4))
+
+    index = locations(get_xml(client, "/sitemap.xml"), "sitemap")
+    assert len([url for url in index if "tags" in url]) == 3
+    pages = [locations(get_xml(client, f"/sitemap-tags.xml?p={n}")) for n in (1, 2, 3)]
+
+    day = lambda n: timezone.localdate(days_ago(n)).isoformat()  # noqa: E731
+    assert pages == [
+        {f"{SITE}/tags/alpha/": day(9)},
+        {f"{SITE}/tags/beta/": day(2)},  # its newest story
+        {f"{SITE}/tags/epsilon/": day(4)},
+    ]
+    assert client.get("/sitemap-tags.xml?p=4").status_code == 404
