@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from hashlib import blake2b
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -490,8 +491,8 @@ def iter_crew(reader: TsvReader, skipped: Counter) -> Iterator[CreditRow]:
 _TWICE = "the same credit twice for one title (lowest ordering kept)"
 
 
-def _first(row: tuple) -> Any:
-    return row[0]
+_first = itemgetter(0)  # a record's title id (in C: called for every credit row)
+_identity = itemgetter(1, 2, 3)
 
 
 def _credit_digest(rows: list[CreditRow]) -> int:
@@ -502,7 +503,7 @@ def _credit_digest(rows: list[CreditRow]) -> int:
 
 def _same_credits(rows: list[CreditRow]) -> int:
     """How many distinct credits a title's rows give (the others repeat one of them)."""
-    return len({(r[1], r[2], r[3]) for r in rows})
+    return len(set(map(_identity, rows)))
 
 
 def batches(records: Iterable, size: int = BATCH) -> Iterator[list]:
@@ -638,14 +639,14 @@ class _SlugFilter:
 class _ImdbWriter:
     """Writes one dataset file's records, batch by batch, into the catalog tables."""
 
-    def __init__(self, stats: ImportStats) -> None:
+    def __init__(self, stats: ImportStats, shared: dict | None = None) -> None:
         self.stats = stats
+        self.shared = {} if shared is None else shared  # what the files of one import share
         self.cursor = connection.cursor()
         self.postgres = connection.vendor == "postgresql"
         self.now = timezone.now()
         self.tables: dict[tuple, _Table] = {}
         self.genre_ids: dict[str, int] = {}
-        self.people: IdsByNumber | None = None  # by IMDb number, read when a credit file needs it
         self.empty: dict[str, bool] = {}
         self.slugs_written: dict[str, _SlugFilter] = {}
         aliases = Show._meta.get_field("aliases")
@@ -716,6 +717,18 @@ class _ImdbWriter:
         if written is not None:
             written.add(chosen)
         return chosen
+
+    def people_ids(self) -> IdsByNumber:
+        """The people's ids by IMDb number (SQLite), read when a credit file first needs
+        them and kept for the next file of the same import, unless another connection has
+        written to the database meanwhile (``PRAGMA data_version`` tells; a credit file
+        itself writes no person)."""
+        self.cursor.execute("PRAGMA data_version")
+        version = self.cursor.fetchone()[0]
+        kept = self.shared.get("people")
+        if kept is None or kept[0] != version:
+            kept = self.shared["people"] = (version, IdsByNumber(self.person_table))
+        return kept[1]
 
     def was_empty(self, table: str) -> bool:
         """Whether ``table`` held no row when this file began (asked before its first batch
@@ -898,9 +911,7 @@ class _ImdbWriter:
         stats.skip("credits", _TWICE, duplicates)
         if not wanted:
             return
-        if self.people is None:
-            self.people = IdsByNumber(self.person_table)
-        person_id = self.people.get
+        person_id = self.people_ids().get
         rows: list[tuple[int, int, str, str, int]] = []
         no_person = 0
         for (show, nconst, role, character), order in wanted.items():
@@ -1587,10 +1598,11 @@ def import_imdb(
     options = options or ImdbOptions()
     files = find_imdb_files(directory)
     stats = ImportStats(dry_run=dry_run)
+    shared: dict = {}
     with _SqliteBulkSettings(), import_transaction(dry_run=True) if dry_run else nullcontext():
         for dataset in IMDB_ORDER:
             if dataset in files:
-                stats.merge(_import_file(dataset, files[dataset], options, progress))
+                stats.merge(_import_file(dataset, files[dataset], options, progress, shared))
     return stats
 
 
@@ -1622,11 +1634,13 @@ def _write_in_batches(
         tick()
 
 
-def _import_file(dataset: str, path: Path, options: ImdbOptions, progress: ProgressFactory) -> ImportStats:
+def _import_file(
+    dataset: str, path: Path, options: ImdbOptions, progress: ProgressFactory, shared: dict
+) -> ImportStats:
     stats = ImportStats()
     skipped: Counter = Counter()
     reader = TsvReader(path, dataset, options.limit)
-    writer = _ImdbWriter(stats)
+    writer = _ImdbWriter(stats, shared)
     bar = progress(path.name, reader.size, "B")
     principals = dataset == "title.principals"
     if dataset == "title.basics":
