@@ -668,8 +668,16 @@ class _ImdbWriter:
             self.tables[key] = _Table(self.cursor, model, columns, self.now)
         return self.tables[key]
 
-    def select_in(self, sql: str, values: Iterable) -> list[tuple]:
-        """Run ``sql`` (ending in ``WHERE column``) for the given values, in chunks."""
+    def select_in(self, sql: str, values: Iterable, *, near: bool = False) -> list[tuple]:
+        """Run ``sql`` (ending in ``WHERE column``) for the given values, in chunks.
+
+        ``near`` (SQLite) when the values are likely to lie close together in the column's
+        index (a batch of a sorted file whose rows were written in the file's order, as on a
+        re-run) and ``column`` is the first one selected: the range between the smallest and
+        the largest is read in one walk of the index, cheaper than a lookup per value, and
+        the rows of other values dropped; when that range holds more than four times as many
+        rows (a value may have a few: a show's tags), they are looked up one by one after
+        all."""
         values = list(values)
         if not values:
             return []
@@ -677,6 +685,14 @@ class _ImdbWriter:
         if self.postgres:
             self.cursor.execute(f"{sql} = ANY(%s)", [values])
             return self.cursor.fetchall()
+        if near:
+            most = 4 * len(values)
+            self.cursor.execute(f"{sql} BETWEEN %s AND %s LIMIT {most + 1}", [min(values), max(values)])
+            rows = self.cursor.fetchall()
+            if len(rows) <= most:
+                wanted = set(values)
+                return [row for row in rows if row[0] in wanted]
+            rows = []
         for start in range(0, len(values), LOOKUP_CHUNK):
             part = values[start : start + LOOKUP_CHUNK]
             self.cursor.execute(f"{sql} IN ({', '.join(['%s'] * len(part))})", part)
@@ -758,6 +774,7 @@ class _ImdbWriter:
                 "SELECT imdb_id, id, title, kind, year_start, year_end, aliases "
                 f"FROM {self.show_table} WHERE imdb_id",
                 [] if self.was_empty(self.show_table) else [r[0] for r in batch],
+                near=True,
             )
         }
         new: list[Title] = []
@@ -811,6 +828,7 @@ class _ImdbWriter:
             self.select_in(
                 f"SELECT content_object_id, tag_id FROM {self.tagged_table} WHERE content_object_id",
                 [] if self.was_empty(self.show_table) else [pk for pk, _genres in targets],
+                near=True,
             )
         )
         add = []
@@ -833,6 +851,7 @@ class _ImdbWriter:
             for row in self.select_in(
                 f"SELECT imdb_id, id, name, birth_year, death_year FROM {self.person_table} WHERE imdb_id",
                 [] if self.was_empty(self.person_table) else [r[0] for r in batch],
+                near=True,
             )
         }
         new, changed = [], []
@@ -878,6 +897,7 @@ class _ImdbWriter:
             f"SELECT s.imdb_id, s.id, d.{column} FROM {self.show_table} s "
             f"LEFT JOIN {self.digest_table} d ON d.show_id = s.id WHERE s.imdb_id",
             {r[0] for r in batch},
+            near=True,
         )
         show_ids = {imdb_id: pk for imdb_id, pk, _digest in found}
         stored = {imdb_id: digest for imdb_id, _pk, digest in found if digest is not None}

@@ -864,3 +864,25 @@ def test_slugs_taken_by_earlier_batches_of_the_same_file_are_not_given_again(tmp
         "nm9000006": "ana-abara-nm9000006",
     }
     assert "people: 6 created, 0 updated, 0 unchanged" in output
+
+
+@pytest.mark.parametrize("between", [0, 3, 12])
+def test_stored_rows_are_found_however_many_catalog_rows_lie_between_a_batchs_ids(tmp_path, between):
+    """A batch's stored rows are read as one range of IMDb ids when few other rows lie in
+    it, and looked up one by one when many do: both find them (SQLite; PostgreSQL always
+    looks them up)."""
+    first = factories.person("Ana Abara", imdb_id="nm1000000", birth_year=1970)
+    last = factories.person("Bo Castell", imdb_id="nm1000099", birth_year=1981)
+    for number in range(between):
+        factories.person(f"In Between {number}", imdb_id=f"nm10000{number + 10}")
+    folder = dataset_folder(
+        tmp_path,
+        "name.basics",
+        ["nm1000000\tAna Abara\t1971\t\\N\tactress\t\\N", "nm1000099\tBo Castell\t1981\t\\N\tactor\t\\N"],
+    )
+    output = run(str(folder))
+    assert "people: 0 created, 1 updated, 1 unchanged" in output
+    first.refresh_from_db()
+    last.refresh_from_db()
+    assert (first.birth_year, last.birth_year) == (1971, 1981)
+    assert Person.objects.count() == 2 + between
