@@ -309,7 +309,7 @@ class Article(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, help_text="When the story goes or went live."
+        null=True, blank=True, help_text="When the story goes or went live."
     )
     authors = models.ManyToManyField(Author, through="Byline", blank=True, related_name="articles")
     source = models.ForeignKey(
@@ -433,6 +433,15 @@ class Article(models.Model):
             # index above has a range per status to merge and sort. No partial condition on
             # status: a prepared statement's generic plan could not use it.)
             models.Index(fields=["main_show", "-published_at", "-id"], name="article_show_newest"),
+            # Every story in publish order, carrying what the stories sitemap reads: a sitemap
+            # page is read from the index alone, however many stories it skips (the last
+            # page, where new stories land, skipped 96,000 rows through the table: 160 ms at
+            # the large dataset). Also the publish-time index. Key columns rather than
+            # INCLUDE, which SQLite has not.
+            models.Index(
+                fields=["published_at", "id", "status", "slug", "updated_at"],
+                name="article_published_order",
+            ),
         ]
 
     def __str__(self) -> str:

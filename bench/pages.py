@@ -132,7 +132,8 @@ def pick_targets() -> dict[str, str]:
 
 
 def sitemap_sections(client) -> dict[str, str]:
-    """The first and last page of every section the sitemap index lists."""
+    """The first and the last page of every section the sitemap index lists (the last is the
+    one that skips the most rows)."""
     import re
     from urllib.parse import urlsplit
 
@@ -141,14 +142,14 @@ def sitemap_sections(client) -> dict[str, str]:
     response = client.get("/sitemap.xml")
     if response.status_code != 200:
         return {}
-    found: dict[str, str] = {}
+    pages: dict[str, list[str]] = {}
     for loc in re.findall(rb"<loc>([^<]+)</loc>", response.content):
         parts = urlsplit(loc.decode())
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        found[f"sitemap {path}"] = path
-    if len(found) > 6:
-        keys = list(found)
-        found = {k: found[k] for k in keys[:3] + keys[-3:]}
+        pages.setdefault(parts.path, []).append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    found: dict[str, str] = {}
+    for section in pages.values():
+        for path in dict.fromkeys((section[0], section[-1])):
+            found[f"sitemap {path}"] = path
     return found
 
 

@@ -461,7 +461,12 @@ class Person(RemembersLoaded, KeyedModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
-        indexes = [models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            # The newest edit of anyone: the people sitemap's lastmod in the sitemap index,
+            # one index read instead of a scan of a million people (100 ms).
+            models.Index(fields=["updated_at"], name="person_updated_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

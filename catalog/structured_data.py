@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+
 from newsroom.structured_data import (
     SCHEMA_CONTEXT,
     absolute_url,
@@ -52,30 +54,28 @@ def company_ref(company: Company) -> dict[str, Any]:
     }
 
 
-def credited_ref(credit: CreditRow) -> dict[str, Any]:
-    """A credited person as a reference, from a panel row (its page address already made)."""
-    return {"@type": "Person", "name": credit.name, "url": absolute_url(credit.url)}
+def credited_ref(credit: CreditRow, site: str) -> dict[str, Any]:
+    """A credited person as a reference, from a panel row (its page address already made, a
+    path on ``site``: ``SITE_URL`` read once for a show's hundreds of credits)."""
+    return {"@type": "Person", "name": credit.name, "url": f"{site}{credit.url}"}
 
 
-def _people(credits: Iterable[CreditRow]) -> list[dict[str, Any]]:
+def _people(credits: Iterable[CreditRow], site: str) -> list[dict[str, Any]]:
     seen: set[int] = set()
     people = []
     for credit in credits:
         if credit.person_id not in seen:
             seen.add(credit.person_id)
-            people.append(credited_ref(credit))
+            people.append(credited_ref(credit, site))
     return people
 
 
-def performance_role(credit: CreditRow) -> dict[str, Any]:
+def performance_role(credit: CreditRow, site: str) -> dict[str, Any]:
     """An actor wrapped in the role they play, the way schema.org attaches a character."""
-    return compact(
-        {
-            "@type": "PerformanceRole",
-            "actor": credited_ref(credit),
-            "characterName": credit.character,
-        }
-    )
+    role = {"@type": "PerformanceRole", "actor": credited_ref(credit, site)}
+    if credit.character:
+        role["characterName"] = credit.character
+    return role
 
 
 def season_item(show: Show, season: SeasonRow) -> dict[str, Any]:
@@ -97,6 +97,7 @@ def show_data(
     """``TVSeries`` (or ``Movie``) for the show page: cast as ``PerformanceRole``s with their
     characters, directors, producers, creators, seasons, studios and external ids."""
     cast = [c for c in credits if c.role == Credit.Role.CAST]
+    site = settings.SITE_URL
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": show.schema_type,
@@ -107,11 +108,11 @@ def show_data(
         "startDate": str(show.year_start) if show.year_start and not show.is_film else None,
         "endDate": str(show.year_end) if show.year_end and not show.is_film else None,
         "image": absolute_url(show.poster.url) if show.poster else None,
-        "actor": [performance_role(c) for c in cast],
-        "director": _people(c for c in credits if c.role == Credit.Role.DIRECTOR),
-        "producer": _people(c for role in PRODUCER_ROLES for c in credits if c.role == role),
-        "creator": _people(c for c in credits if c.role == Credit.Role.CREATOR),
-        "author": _people(c for c in credits if c.role == Credit.Role.WRITER),
+        "actor": [performance_role(c, site) for c in cast],
+        "director": _people((c for c in credits if c.role == Credit.Role.DIRECTOR), site),
+        "producer": _people((c for role in PRODUCER_ROLES for c in credits if c.role == role), site),
+        "creator": _people((c for c in credits if c.role == Credit.Role.CREATOR), site),
+        "author": _people((c for c in credits if c.role == Credit.Role.WRITER), site),
         "productionCompany": [company_ref(s) for s in studios],
         "sameAs": same_as(imdb_title_url(show.imdb_id), wikidata_url(show.wikidata_id)),
     }

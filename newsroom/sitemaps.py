@@ -94,7 +94,7 @@ class StorySitemap(PublicSitemap):
         )
 
     def location(self, row: tuple) -> str:
-        slug, published_at, _ = row
+        slug, published_at = row[:2]
         when = published_at.astimezone(self.zone)  # the story's address, as get_absolute_url
         return self.story_url(when.year, f"{when.month:02d}", f"{when.day:02d}", slug)
 
@@ -102,9 +102,13 @@ class StorySitemap(PublicSitemap):
         return latest(row[2], row[1])
 
     def page_urls(self, number) -> list[tuple[str, datetime | None]]:
+        self.prepare()
+        return super().page_urls(number)
+
+    def prepare(self) -> None:
+        """What every row's location needs: the newsroom's zone, the story address."""
         self.zone = timezone.get_current_timezone()
         self.story_url = url_maker("articles:article_detail", "year", "month", "day", "slug")
-        return super().page_urls(number)
 
     def get_latest_lastmod(self) -> datetime | None:
         times = Article.objects.published().aggregate(
@@ -269,25 +273,29 @@ class TagSitemap(PublicSitemap):
         return newest.values_list("content_object__published_at", flat=True).first()
 
 
-class NewsSitemap(PublicSitemap):
-    """Google News: stories published in the last two days, at most 1,000 (Google's cap)."""
+class NewsSitemap(StorySitemap):
+    """Google News: stories published in the last two days, at most 1,000 (Google's cap),
+    newest first; one page, read in one query."""
 
     limit = 1000
 
-    def location(self, item: Article) -> str:
-        return item.get_absolute_url()
-
-    def items(self) -> QuerySet[Article]:
+    def items(self) -> QuerySet:
         since = timezone.now() - NEWS_WINDOW
         return (
             Article.objects.published()
             .filter(published_at__gte=since)
-            .only("title", "slug", "published_at", "created_at", "updated_at")
             .order_by("-published_at", "-pk")
+            .values_list("slug", "published_at", "updated_at", "title")
         )
 
-    def lastmod(self, item: Article) -> datetime | None:
-        return latest(item.updated_at, item.published_at)
+    def entries(self) -> list[tuple[str, datetime, str, datetime | None]]:
+        """(absolute location, publication time, headline, lastmod) of every story in it."""
+        self.prepare()
+        base = f"{self.get_protocol()}://{self.get_domain()}"
+        return [
+            (base + self.location(row), row[1], row[3], self.lastmod(row))
+            for row in self.items()[: self.limit]
+        ]
 
 
 SECTIONS: dict[str, type[PublicSitemap]] = {
@@ -297,7 +305,6 @@ SECTIONS: dict[str, type[PublicSitemap]] = {
     "companies": CompanySitemap,
     "tags": TagSitemap,
 }
-NEWS: dict[str, type[PublicSitemap]] = {"news": NewsSitemap}
 
 
 @x_robots_tag
@@ -357,23 +364,31 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
 
 
 @x_robots_tag
-def news_sitemap(request: HttpRequest) -> TemplateResponse:
-    """The Google News sitemap: recent stories with their publication, date and title."""
-    sitemap = NewsSitemap()
-    urls = sitemap.get_urls()
-    for url in urls:
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    """The Google News sitemap: recent stories with their publication, date and title,
+    written here from plain rows as the sections are."""
+    entries = NewsSitemap().entries()
+    publication = (
+        f"<news:publication><news:name>{escape(settings.SITE_NAME)}</news:name>"
+        f"<news:language>{escape(settings.LANGUAGE_CODE.split('-')[0])}</news:language></news:publication>"
+    )
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+    ]
+    for location, published_at, title, _ in entries:
         # W3C date-time in the newsroom's zone, to the second, as Google News asks.
-        when = timezone.localtime(url["item"].published_at).replace(microsecond=0)
-        url["publication_date"] = when.isoformat()
-    newest = getattr(sitemap, "latest_lastmod", None)
-    return TemplateResponse(
-        request,
-        "sitemaps/news_sitemap.xml",
-        {
-            "urlset": urls,
-            "publication_name": settings.SITE_NAME,
-            "publication_language": settings.LANGUAGE_CODE.split("-")[0],
-        },
+        when = timezone.localtime(published_at).replace(microsecond=0).isoformat()
+        lines.append(
+            f"<url><loc>{escape(location)}</loc><news:news>{publication}"
+            f"<news:publication_date>{when}</news:publication_date>"
+            f"<news:title>{escape(title)}</news:title></news:news></url>"
+        )
+    lines.append("</urlset>\n")
+    newest = latest(*(lastmod for *_, lastmod in entries))
+    return HttpResponse(
+        "\n".join(lines),
         content_type="application/xml",
         headers={"Last-Modified": http_date(newest.timestamp())} if newest else None,
     )

@@ -4,6 +4,7 @@ import pytest
 from defusedxml import ElementTree
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
 
 from articles.models import Article
 from catalog.models import Person, Show
@@ -171,6 +172,21 @@ def test_news_sitemap_has_the_last_two_days_in_google_news_format(client, settin
     assert first.find(f"{NEWS}news/{NEWS}publication/{NEWS}language").text == "en"
     published = parse_datetime(first.find(f"{NEWS}news/{NEWS}publication_date").text)
     assert published == recent.published_at.replace(microsecond=0)
+    assert first.find(f"{SM}lastmod") is None  # Google News reads the publication date
+
+
+def test_news_sitemap_escapes_headlines_and_says_when_it_last_changed(client):
+    f.article("Older", published_at=days_ago(1))
+    edited = f.article("Ballard <renewed> & \"more\"", published_at=days_ago(0.5))
+    Article.objects.update(updated_at=days_ago(2))
+    Article.objects.filter(pk=edited.pk).update(updated_at=days_ago(0.1))  # edited since
+
+    response = client.get("/news-sitemap.xml")
+    root = get_xml(client, "/news-sitemap.xml")
+
+    titles = [e.find(f"{NEWS}news/{NEWS}title").text for e in root.findall(f"{SM}url")]
+    assert titles == ['Ballard <renewed> & "more"', "Older"]
+    assert response["Last-Modified"] == http_date(days_ago(0.1).timestamp())
 
 
 def test_news_sitemap_queries_stay_constant(client, django_assert_num_queries):
@@ -178,7 +194,7 @@ def test_news_sitemap_queries_stay_constant(client, django_assert_num_queries):
         Article.objects.all().delete()
         for _ in range(count):
             f.article()
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(1):  # one page of at most 1,000: no count
             root = get_xml(client, "/news-sitemap.xml")
         assert len(root.findall(f"{SM}url")) == count
 
