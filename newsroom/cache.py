@@ -52,7 +52,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, set_response_etag
@@ -117,6 +117,26 @@ def _incr_missing(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found (the cache is unavailable)")
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a ``redis.Redis`` for every cache operation. Building one
+    fills its table of response callbacks (about 170 entries, each key upper-cased): a
+    quarter of a millisecond, twice per cached page, which was two thirds of the time a
+    cached page took to serve. A ``redis.Redis`` is safe to share between threads (each
+    command takes a connection from the pool, which also starts afresh in a forked worker),
+    so one is kept per connection pool."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class SafeRedisCache(RedisCache):
     """Django's Redis cache, except that a Redis outage is a cache miss, never an error.
 
@@ -134,6 +154,7 @@ class SafeRedisCache(RedisCache):
         super().__init__(server, params)
         import redis
 
+        self._class = SharedClientRedisCacheClient
         self._errors = (redis.exceptions.RedisError, OSError)
         self._down_until = 0.0
         self._logged_at = 0.0

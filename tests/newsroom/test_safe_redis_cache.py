@@ -88,3 +88,65 @@ def test_writes_succeed_and_purge_quietly_when_redis_is_down(
     w.maggie.refresh_from_db()
     assert w.maggie.name == "Maggie Q."
     assert cache.get(f"pagegen:person:{w.maggie.pk}") is None
+
+
+@pytest.fixture
+def live_redis(settings, tmp_path):
+    """A real Redis on a free loopback port, for as long as the test runs."""
+    import shutil
+    import subprocess
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    port = closed_port()
+    process = subprocess.Popen(
+        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "newsroom.cache.SafeRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "KEY_PREFIX": "newsroom",
+            }
+        }
+        yield caches["default"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_one_redis_client_serves_every_call_and_every_thread(live_redis):
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = live_redis._cache.get_client()
+    assert live_redis._cache.get_client(write=True) is client
+
+    def round_trip(n: int) -> int:
+        live_redis.set(f"key-{n}", n)
+        return live_redis.get(f"key-{n}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(round_trip, range(200))) == list(range(200))
+    assert live_redis.get_many(["key-1", "key-2", "missing"]) == {"key-1": 1, "key-2": 2}
+    assert live_redis._cache.get_client() is client
+
+
+def test_pages_are_stored_and_served_from_a_live_redis(live_redis, client, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_SAFETY_SECONDS = 0
+    show = f.show("Ballard")
+
+    first = client.get(show.get_absolute_url())
+    second = client.get(show.get_absolute_url())
+
+    assert (first[HEADER], second[HEADER]) == ("miss", "hit")
+    assert second.content == first.content
