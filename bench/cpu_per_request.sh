@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# CPU time per request of the story, show and person pages (or PAGES), uncached: the user +
+# system time that gunicorn's workers and the PostgreSQL backends spent during a wrk run,
+# divided by the requests served. Unlike req/s, this barely moves when another job shares
+# the machine, and it says what a page costs: on C cores a page that takes T ms of CPU
+# cannot go past C * 1000 / T req/s.
+#
+#   bench/cpu_per_request.sh [large|small]      default large; the database load.sh builds
+#
+# Environment: PAGES (page names as bench/pages.py --urls gives them, default
+# "story show person"), DURATION (seconds of wrk per page, default 5), CONNECTIONS
+# (default 64), APP_PORT (default 18392), BENCH_PG_PORT / BENCH_PGDATA (bench/services.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DATASET=${1:-large}
+DURATION=${DURATION:-5}
+CONNECTIONS=${CONNECTIONS:-64}
+APP_PORT=${APP_PORT:-18392}
+PAGES=${PAGES:-story show person}
+BENCH_PY=${BENCH_PY:-.venv/bin/python}
+GUNICORN=$(dirname "$BENCH_PY")/gunicorn
+TICKS=$(getconf CLK_TCK)
+
+# shellcheck source=bench/services.sh
+source bench/services.sh
+WORK=$(mktemp -d /tmp/newsroom-cpu.XXXXXX)
+cleanup() { stop_app; bench_stop_all; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+pg_start
+case "$DATASET" in large) SCALE=1 ;; small) SCALE=0.02 ;; *) echo "usage: $0 [large|small]" >&2; exit 2 ;; esac
+bench_dataset "newsroom_$DATASET" "$SCALE"
+
+export DATABASE_URL; DATABASE_URL=$(pg_url "newsroom_$DATASET")
+export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 NEWSROOM_PAGE_CACHE=0
+export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export STATIC_ROOT=$WORK/static
+"$BENCH_PY" manage.py migrate --noinput -v 0
+"$BENCH_PY" manage.py collectstatic --noinput -v 0
+URLS=$("$BENCH_PY" bench/pages.py --urls)
+
+GUNICORN_BIND=127.0.0.1:$APP_PORT "$GUNICORN" newsroom.wsgi -c gunicorn.conf.py >"$WORK/gunicorn.log" 2>&1 &
+APP_PID=$!
+for _ in $(seq 100); do
+    curl -fs -o /dev/null "http://127.0.0.1:$APP_PORT/" && break
+    sleep 0.2
+done
+
+ticks() {  # ticks PIDS...: their user + system CPU time, in clock ticks
+    local total=0 pid
+    for pid in "$@"; do
+        [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+
+printf '%-8s %9s %7s %14s %12s %12s\n' page requests req/s "CPU ms/req" "app ms/req" "db ms/req"
+for page in $PAGES; do
+    path=$(echo "$URLS" | "$BENCH_PY" -c "import json, sys; print(json.load(sys.stdin)['$page'])")
+    url="http://127.0.0.1:$APP_PORT$path"
+    wrk -t2 -c"$CONNECTIONS" -d2s "$url" >/dev/null  # warm: connections, prepared statements
+    workers=$(pgrep -P "$APP_PID" | tr '\n' ' ')
+    backends=$(pgrep -f "postgres: .*newsroom_$DATASET" | tr '\n' ' ')
+    # shellcheck disable=SC2086
+    app0=$(ticks $workers); db0=$(ticks $backends)
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "$url")
+    # shellcheck disable=SC2086
+    app1=$(ticks $workers); db1=$(ticks $backends)
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    "$BENCH_PY" -c "
+app, db, n, hz = ($app1 - $app0), ($db1 - $db0), $requests, $TICKS
+ms = lambda t: t * 1000 / hz / n
+print(f'{\"$page\":8} {n:9d} {float(\"$rps\"):7.0f} {ms(app + db):14.2f} {ms(app):12.2f} {ms(db):12.2f}')"
+done
