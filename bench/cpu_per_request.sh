@@ -19,7 +19,6 @@ CONNECTIONS=${CONNECTIONS:-64}
 APP_PORT=${APP_PORT:-18392}
 PAGES=${PAGES:-story show person}
 BENCH_PY=${BENCH_PY:-.venv/bin/python}
-GUNICORN=$(dirname "$BENCH_PY")/gunicorn
 TICKS=$(getconf CLK_TCK)
 
 # shellcheck source=bench/services.sh
@@ -32,21 +31,9 @@ pg_start
 case "$DATASET" in large) SCALE=1 ;; small) SCALE=0.02 ;; *) echo "usage: $0 [large|small]" >&2; exit 2 ;; esac
 bench_dataset "newsroom_$DATASET" "$SCALE"
 
-export DATABASE_URL; DATABASE_URL=$(pg_url "newsroom_$DATASET")
-export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 NEWSROOM_PAGE_CACHE=0
-export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
-export STATIC_ROOT=$WORK/static
-"$BENCH_PY" manage.py migrate --noinput -v 0
-"$BENCH_PY" manage.py collectstatic --noinput -v 0
+bench_app_env "newsroom_$DATASET" "$WORK"
 URLS=$("$BENCH_PY" bench/pages.py --urls)
-
-GUNICORN_BIND=127.0.0.1:$APP_PORT "$GUNICORN" newsroom.wsgi -c gunicorn.conf.py >"$WORK/gunicorn.log" 2>&1 &
-APP_PID=$!
-for _ in $(seq 100); do
-    curl -fs -o /dev/null "http://127.0.0.1:$APP_PORT/" && break
-    sleep 0.2
-done
+start_app 0 "$APP_PORT" "$WORK/gunicorn.log"
 
 ticks() {  # ticks PIDS...: their user + system CPU time, in clock ticks
     local total=0 pid

@@ -27,7 +27,6 @@ if [ -z "${BENCH_PY:-}" ]; then
     BENCH_PY=.venv/bin/python
     [ -x "$BENCH_PY" ] || BENCH_PY=$(command -v python3)
 fi
-GUNICORN=$(dirname "$BENCH_PY")/gunicorn
 
 # shellcheck source=bench/services.sh
 source bench/services.sh
@@ -41,28 +40,12 @@ redis_start
 bench_dataset "newsroom_$DATASET" "$SCALE"
 PGBIN_DIR=$(bench_pgbin)
 
-export DATABASE_URL; DATABASE_URL=$(pg_url "newsroom_$DATASET")
 export REDIS_URL="redis://127.0.0.1:$BENCH_REDIS_PORT/0"
-export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0
-export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
-export STATIC_ROOT=$WORK/static
-"$BENCH_PY" manage.py migrate --noinput -v 0
-"$BENCH_PY" manage.py collectstatic --noinput -v 0
+bench_app_env "newsroom_$DATASET" "$WORK"
 read -r -a PATHS <<< "$("$BENCH_PY" bench/pages.py --urls | "$BENCH_PY" -c '
 import json, sys
 print(" ".join(json.load(sys.stdin).values()))')"
 
-start_app() {  # start_app CACHE(0|1)
-    NEWSROOM_PAGE_CACHE=$1 GUNICORN_BIND=127.0.0.1:$APP_PORT "$GUNICORN" newsroom.wsgi \
-        -c gunicorn.conf.py >"$WORK/gunicorn-$1.log" 2>&1 &
-    APP_PID=$!
-    for _ in $(seq 100); do
-        if curl -fs -o /dev/null "http://127.0.0.1:$APP_PORT/"; then return 0; fi
-        sleep 0.2
-    done
-    echo "gunicorn did not start:" >&2; cat "$WORK/gunicorn-$1.log" >&2; return 1
-}
 event() { echo "$(date +%s.%N) $1" >> "$EVENTS"; echo "  $(date +%T) $1" >&2; }
 pg_ctl_as() { as_pg "$PGBIN_DIR/pg_ctl" -D "$BENCH_PGDATA" "$@"; }
 
@@ -71,7 +54,7 @@ SECONDS_TOTAL=$((DOWN + 20))
 
 echo "== 1. PostgreSQL restarted under load (page cache off)"
 EVENTS=$WORK/events-pg; : > "$EVENTS"
-start_app 0
+start_app 0 "$APP_PORT" "$WORK/gunicorn-0.log"
 "$BENCH_PY" bench/faults.py --base "http://127.0.0.1:$APP_PORT" --paths "${PATHS[@]}" \
     --seconds "$SECONDS_TOTAL" --events "$EVENTS" --expect postgres > "$WORK/pg.txt" &
 LOAD_PID=$!
@@ -90,7 +73,7 @@ stop_app
 echo
 echo "== 2. Redis stopped under load (page cache on, in Redis)"
 EVENTS=$WORK/events-redis; : > "$EVENTS"
-start_app 1
+start_app 1 "$APP_PORT" "$WORK/gunicorn-1.log"
 "$BENCH_PY" bench/faults.py --base "http://127.0.0.1:$APP_PORT" --paths "${PATHS[@]}" \
     --seconds "$SECONDS_TOTAL" --events "$EVENTS" --expect redis > "$WORK/redis.txt" &
 LOAD_PID=$!

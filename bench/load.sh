@@ -33,11 +33,10 @@ if [ -z "${BENCH_PY:-}" ]; then
     BENCH_PY=.venv/bin/python
     [ -x "$BENCH_PY" ] || BENCH_PY=$(command -v python3)
 fi
-GUNICORN=$(dirname "$BENCH_PY")/gunicorn
 for tool in wrk curl; do
     command -v "$tool" >/dev/null || { echo "$tool not found (apt-get install $tool)" >&2; exit 1; }
 done
-[ -x "$GUNICORN" ] || { echo "gunicorn not found next to $BENCH_PY" >&2; exit 1; }
+[ -x "$(dirname "$BENCH_PY")/gunicorn" ] || { echo "gunicorn not found next to $BENCH_PY" >&2; exit 1; }
 
 # shellcheck source=bench/services.sh
 source bench/services.sh
@@ -52,14 +51,8 @@ pg_start
 redis_start
 bench_dataset "newsroom_$DATASET" "$SCALE"
 
-export DATABASE_URL; DATABASE_URL=$(pg_url "newsroom_$DATASET")
 export REDIS_URL="redis://127.0.0.1:$BENCH_REDIS_PORT/0"
-export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 NEWSROOM_BENCH_CEILING=1
-export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
-export STATIC_ROOT=$WORK/static
-"$BENCH_PY" manage.py migrate --noinput -v 0
-"$BENCH_PY" manage.py collectstatic --noinput -v 0
+bench_app_env "newsroom_$DATASET" "$WORK"
 
 # name<TAB>path for every public page this version of the site has.
 "$BENCH_PY" bench/pages.py --urls | "$BENCH_PY" -c '
@@ -68,16 +61,6 @@ for name, path in json.load(sys.stdin).items():
     print(f"{name}\t{path}")' > "$WORK/pages.tsv"
 printf 'ceiling\t/_bench/ceiling/\n' >> "$WORK/pages.tsv"
 
-start_app() {  # start_app CACHE(0|1)
-    NEWSROOM_PAGE_CACHE=$1 GUNICORN_BIND=127.0.0.1:$APP_PORT "$GUNICORN" newsroom.wsgi \
-        -c gunicorn.conf.py >"$WORK/gunicorn-$1.log" 2>&1 &
-    APP_PID=$!
-    for _ in $(seq 100); do
-        if curl -fs -o /dev/null "http://127.0.0.1:$APP_PORT/_bench/ceiling/"; then return 0; fi
-        sleep 0.2
-    done
-    echo "gunicorn did not start:" >&2; cat "$WORK/gunicorn-$1.log" >&2; return 1
-}
 
 worker_mb() {  # the largest worker's resident memory, in MB
     local pids
@@ -96,7 +79,7 @@ RESULTS=$WORK/results.jsonl
 WORKERS=$("$BENCH_PY" -c 'import multiprocessing, os; print(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))')
 for cache in 0 1; do
     mode=$([ "$cache" = 1 ] && echo cached || echo uncached)
-    start_app "$cache"
+    start_app "$cache" "$APP_PORT" "$WORK/gunicorn-$cache.log"
     while IFS=$'\t' read -r name path; do
         status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$APP_PORT$path")
         if [ "$status" != 200 ]; then

@@ -1,5 +1,6 @@
-# Shared by bench/load.sh and bench/faults.sh (sourced, not run): start and stop the
-# PostgreSQL and Redis servers the benchmarks use, on loopback, on their own ports.
+# Shared by bench/load.sh, bench/faults.sh and bench/cpu_per_request.sh (sourced, not run):
+# start and stop the PostgreSQL and Redis servers the benchmarks use, on loopback, on their
+# own ports, and the gunicorn app server they measure.
 #
 #   BENCH_PG_PORT     PostgreSQL port (default 54331)
 #   BENCH_REDIS_PORT  Redis port (default 6391)
@@ -134,8 +135,33 @@ pg_prewarm_db() {
         | sed "s/^/prewarmed $1: /" >&2
 }
 
-# The app server a script started (its pid in APP_PID), stopped and forgotten.
+# bench_app_env NAME WORKDIR: the environment the app server runs with (production settings
+# on loopback against database NAME, static files collected under WORKDIR), migrated.
+bench_app_env() {
+    export DATABASE_URL; DATABASE_URL=$(pg_url "$1")
+    export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 NEWSROOM_BENCH_CEILING=1
+    export DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+    export STATIC_ROOT=$2/static
+    "$BENCH_PY" manage.py migrate --noinput -v 0
+    "$BENCH_PY" manage.py collectstatic --noinput -v 0
+}
+
+# start_app CACHE(0|1) PORT LOG: gunicorn (gunicorn.conf.py) on 127.0.0.1:PORT with the
+# full-page cache off or on, its pid in APP_PID, once it answers.
 APP_PID=""
+start_app() {
+    NEWSROOM_PAGE_CACHE=$1 GUNICORN_BIND=127.0.0.1:$2 "$(dirname "$BENCH_PY")/gunicorn" \
+        newsroom.wsgi -c gunicorn.conf.py >"$3" 2>&1 &
+    APP_PID=$!
+    for _ in $(seq 100); do
+        if curl -fs -o /dev/null "http://127.0.0.1:$2/_bench/ceiling/"; then return 0; fi
+        sleep 0.2
+    done
+    echo "gunicorn did not start:" >&2; cat "$3" >&2; return 1
+}
+
+# The app server a script started, stopped and forgotten.
 stop_app() {
     if [ -n "$APP_PID" ]; then
         kill "$APP_PID" 2>/dev/null || true
