@@ -29,6 +29,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from taggit.models import Tag
 
@@ -138,7 +139,19 @@ class KeysFirstPaginator(Paginator):
         return self._get_page(self.rows(self.object_list.filter(pk__in=keys)), number, self)
 
 
-class CatalogSitemap(PublicSitemap):
+class KeysFirstSitemap(PublicSitemap):
+    """A section paged keys first (``KeysFirstPaginator``): ``items()`` is the plain, ordered
+    query; ``rows()`` reads a page of it in full."""
+
+    @property
+    def paginator(self) -> KeysFirstPaginator:
+        return KeysFirstPaginator(self._items(), self.limit, self.rows)
+
+    def rows(self, entries: QuerySet) -> QuerySet:
+        raise NotImplementedError
+
+
+class CatalogSitemap(KeysFirstSitemap):
     """Shows, people or companies: the page changes with the row and with new stories.
     Paged keys first (``KeysFirstPaginator``)."""
 
@@ -152,10 +165,6 @@ class CatalogSitemap(PublicSitemap):
     def newest_story_of_any(self) -> QuerySet:
         """When published stories about (or naming) any entry went live, newest first."""
         raise NotImplementedError
-
-    @property
-    def paginator(self) -> KeysFirstPaginator:
-        return KeysFirstPaginator(self._items(), self.limit, self.rows)
 
     def items(self) -> QuerySet:
         return self.model.objects.order_by("pk")
@@ -221,20 +230,20 @@ class CompanySitemap(CatalogSitemap):
         return Mention.objects.public().exclude(company=None).newest().values("story_live_at")
 
 
-class TagSitemap(PublicSitemap):
+class TagSitemap(KeysFirstSitemap):
     """Tags that carry at least one published story; they change when a tagged story does."""
 
     changefreq = "daily"
 
-    @property
-    def paginator(self) -> KeysFirstPaginator:
-        return KeysFirstPaginator(self._items(), self.limit, self.rows)
+    @cached_property
+    def now(self) -> datetime:
+        """One moment for the count and the page's rows."""
+        return timezone.now()
 
     def items(self) -> QuerySet[Tag]:
         # Tags with a published story, by key. A scalar subquery, not EXISTS: PostgreSQL
         # turns EXISTS into a join grouping every tagged story (150 ms at the large dataset),
         # where this probes each tag's stories until it finds a published one.
-        self.now = timezone.now()
         live = TaggedArticle.objects.filter(
             tag=OuterRef("pk"),
             content_object__status__in=Article.LIVE_STATUSES,
