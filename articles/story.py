@@ -69,9 +69,7 @@ MENTIONS = PreparedQuery(
     "article_id",
 )
 PANEL = PreparedQuery(
-    lambda show_id: Credit.objects.filter(show_id=show_id).show_page_values()[
-        : STORY_PANEL_CREDITS + 1
-    ],
+    lambda show_id: Credit.objects.top_of_billing(show_id, STORY_PANEL_CREDITS + 1),
     "show_id",
 )
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -476,6 +477,10 @@ class Person(RemembersLoaded, KeyedModel):
 
 
 
+# Above any billing order (a PositiveIntegerField holds up to 2**31 - 1 on every database).
+MAX_BILLING_ORDER = 2**31 - 1
+
+
 class CreditQuerySet(models.QuerySet):
     def cast(self) -> CreditQuerySet:
         return self.filter(role=Credit.Role.CAST)
@@ -492,6 +497,21 @@ class CreditQuerySet(models.QuerySet):
     def in_billing_order(self) -> CreditQuerySet:
         """Cast and crew as a show's page lists them: billing order, then by name."""
         return self.order_by("order", "person__name", "id")
+
+    def top_of_billing(self, show_id: int, count: int) -> CreditQuerySet:
+        """The first ``count`` credits of a show in billing order, as ``show_page_values()``.
+
+        Billing order breaks ties of ``order`` by the person's name, so sorting needs every
+        credit joined to its person. Only credits whose order is at most the ``count``-th
+        smallest (ties included) can be among the first ``count``; the rest are filtered out
+        before the join, so a story's panel reads 40 people rather than a show's 300.
+        """
+        cutoff = (
+            Credit.objects.filter(show_id=show_id).order_by("order").values("order")[count - 1 : count]
+        )
+        # Fewer than ``count`` credits: no cutoff, every credit is in.
+        within = Coalesce(Subquery(cutoff), Value(MAX_BILLING_ORDER))
+        return self.filter(show_id=show_id, order__lte=within).show_page_values()[:count]
 
     def show_page_values(self) -> CreditQuerySet:
         """A show's cast and crew as the show page lists them, as plain tuples (person id,

@@ -38,3 +38,20 @@ def test_enum_columns_reject_unknown_values():
         Show.objects.filter(pk=s.pk).update(kind="podcast")
     with pytest.raises(IntegrityError), transaction.atomic():
         Show.objects.filter(pk=s.pk).update(status="maybe")
+
+
+@pytest.mark.parametrize("count", [1, 4, 5, 6, 12, 40])
+def test_top_of_billing_is_the_head_of_the_full_billing_order(count):
+    """Orders tie (crew often share one), and ties are broken by name: the head read without
+    joining every credit must still be exactly the head of the full order."""
+    show, other = f.show("An ensemble"), f.show("Another show")
+    # Orders 0, 0, 0, 1, 1, 2, 2, 2, …, names deliberately not in creation order.
+    for i, name in enumerate(["Zed", "Amy", "Lou", "Bo", "Cy", "Al", "Mo", "Di", "Ed", "Jo", "Ky"]):
+        f.credit(f.person(name), show, order=[0, 0, 0, 1, 1, 2, 2, 2, 3, 5, 5][i])
+    f.credit(f.person("Elsewhere"), other, order=0)
+
+    full = list(Credit.objects.filter(show=show).show_page_values())
+    head = list(Credit.objects.top_of_billing(show.pk, count))
+
+    assert head == full[:count]
+    assert [name for _, name, *_ in full[:4]] == ["Amy", "Lou", "Zed", "Bo"]
