@@ -9,10 +9,11 @@ stays text.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -52,8 +53,18 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
+def _lazy_text(value: Any) -> str:
+    """Translated labels kept lazy (``gettext_lazy``) are written as their text; anything
+    else orjson does not know is an error, as it would be for ``json.dumps``."""
+    if isinstance(value, Promise):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def dumps(data: dict[str, Any] | list[dict[str, Any]]) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, UTF-8 as it is (what ``json.dumps(ensure_ascii=False)`` writes, ten
+    times faster: a show's JSON-LD with 300 credits is 40 KB), escaped for a script element."""
+    text = orjson.dumps(data, default=_lazy_text).decode()
     for character, escaped in _SCRIPT_ESCAPES:
         text = text.replace(character, escaped)
     return text
