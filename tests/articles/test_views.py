@@ -423,3 +423,22 @@ def test_tag_query_count_does_not_grow(client, django_assert_num_queries, n):
         f.show(tags=["renewals"], network=f.company())
     with django_assert_num_queries(TAG_QUERIES):
         assert client.get("/tags/renewals/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path, current",
+    [("/", "/"), ("/news/", "/news/"), ("/renewals/", "/renewals/"), ("/search/?q=x", "/search/")],
+)
+def test_main_navigation_links_every_section_and_marks_the_current_one(client, path, current):
+    page = Page(client.get(path))
+    nav = page.one('//header//nav[@aria-label="Main"]')
+    assert nav.xpath(".//a/@href") == ["/", "/news/", "/renewals/", "/search/"]
+    assert nav.xpath(".//a/text()") == ["Home", "News", "Renewals", "Search"]
+    assert nav.xpath('.//a[@aria-current="page"]/@href') == [current]
+    assert page.one('//header//p[@class="site-name"]/a').get("href") == "/"
+
+
+def test_main_navigation_marks_nothing_on_a_story(client):
+    story = f.article()
+    nav = Page(client.get(story.get_absolute_url())).one('//header//nav[@aria-label="Main"]')
+    assert nav.xpath('.//a[@aria-current="page"]') == []

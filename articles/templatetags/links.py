@@ -1,0 +1,46 @@
+"""Links every page carries, without a ``reverse()`` each (``newsroom.links.page_url``).
+
+    {% load links %}
+    {% page_url "articles:home" %}
+    {% site_nav %}
+
+``{% url %}`` walks the URL resolver on every render; the header's links are the same on
+every page, so their addresses are worked out once per URL configuration and script prefix.
+"""
+
+from django import template
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+
+from newsroom.links import page_url as _page_url
+from newsroom.text import escape_html as escape
+
+register = template.Library()
+
+# The main navigation: (URL name, label), in order.
+SITE_NAV = [
+    ("articles:home", "Home"),
+    ("articles:article_list", "News"),
+    ("articles:scorecard", "Renewals"),
+    ("search", "Search"),
+]
+
+
+@register.simple_tag
+def page_url(viewname: str) -> str:
+    """The address of a page that takes no arguments (``{% url viewname %}``)."""
+    return _page_url(viewname)
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context) -> SafeString:
+    """The main navigation, the current section marked with ``aria-current``."""
+    request: HttpRequest | None = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else None
+    items = "".join(
+        f'<li><a href="{escape(_page_url(name))}"'
+        f'{' aria-current="page"' if name == current else ""}>{label}</a></li>'
+        for name, label in SITE_NAV
+    )
+    return mark_safe(f'<nav class="site-nav" aria-label="Main">\n  <ul>{items}</ul>\n</nav>')  # noqa: S308 — addresses escaped, labels fixed
