@@ -431,8 +431,12 @@ class Article(models.Model):
             # A show's stories newest first, straight from the index: its newest public
             # stories, and the one deciding its status, are the first matching rows. (The
             # index above has a range per status to merge and sort. No partial condition on
-            # status: a prepared statement's generic plan could not use it.)
-            models.Index(fields=["main_show", "-published_at", "-id"], name="article_show_newest"),
+            # status: a prepared statement's generic plan could not use it.) Status is a key
+            # column so that a person page's probe of each of their shows (300 at the large
+            # dataset) is read from the index alone: 2.4 ms of SQL before, 1.6 ms after.
+            models.Index(
+                fields=["main_show", "-published_at", "-id", "status"], name="article_show_newest"
+            ),
             # Every story in publish order, carrying what the stories sitemap reads: a sitemap
             # page is read from the index alone, however many stories it skips (the last
             # page, where new stories land, skipped 96,000 rows through the table: 160 ms at
