@@ -2,7 +2,7 @@
 a person's credits grouped by show.
 
 The show and person pages list hundreds of credits, so they read them as plain rows
-(``CreditQuerySet.person_rows()``, ``show_rows()``: no model instances) and the blocks are
+(``CreditQuerySet.show_page_values()``, ``person_page_values()``: no model instances) and the blocks are
 written here rather than by a template loop: per credit, a template costs a dozen variable
 lookups and a ``reverse()`` for the link, which made these pages the slowest of the site.
 Links come from one reversed prefix per page (``newsroom.links.url_maker``). The story page's bounded
@@ -61,32 +61,12 @@ class CreditRow(NamedTuple):
     character: str
 
 
-class PersonCreditRow(NamedTuple):
-    """One credit on a person's page: which show (title, page, first year), which role."""
-
-    show_id: int
-    title: str
-    url: str
-    year_start: int | None
-    role: str
-    character: str
-
-
 def show_rows(values: Iterable[tuple]) -> list[CreditRow]:
     """Rows from ``Credit.objects.show_page_values()``."""
     url = url_maker("catalog:person_detail", "slug")
     return [
         CreditRow(person_id, name, url(slug), role, character)
         for person_id, name, slug, role, character in values
-    ]
-
-
-def person_rows(values: Iterable[tuple]) -> list[PersonCreditRow]:
-    """Rows from ``Credit.objects.person_page_values()``."""
-    url = url_maker("catalog:show_detail", "slug")
-    return [
-        PersonCreditRow(show_id, title, url(slug), year_start, role, character)
-        for show_id, title, slug, year_start, role, character in values
     ]
 
 
@@ -99,17 +79,6 @@ class RoleGroup:
     @property
     def characters(self) -> list[str]:
         return [c.character for c in self.credits if c.character]
-
-
-@dataclass
-class ShowCredits:
-    """One show on a person's page and what the person did on it."""
-
-    show_id: int
-    title: str
-    url: str
-    year_start: int | None
-    roles: list[RoleGroup] = field(default_factory=list)
 
 
 def cast_of(credits: Iterable[CreditRow]) -> list[CreditRow]:
@@ -129,29 +98,6 @@ def crew_by_role(credits: Iterable[CreditRow]) -> list[RoleGroup]:
             group = groups[credit.role] = RoleGroup(credit.role, label)
         group.credits.append(credit)
     return sorted(groups.values(), key=lambda g: _ROLE_RANK.get(g.role, len(_ROLE_RANK)))
-
-
-def credits_by_show(credits: Iterable[PersonCreditRow]) -> list[ShowCredits]:
-    """A person's credits grouped by show (in the order loaded), each show's roles ranked
-    cast first, then crew in :data:`CREW_ORDER`."""
-    shows: dict[int, ShowCredits] = {}
-    groups: dict[tuple[int, str], RoleGroup] = {}
-    for credit in credits:
-        entry = shows.get(credit.show_id)
-        if entry is None:
-            entry = shows[credit.show_id] = ShowCredits(
-                credit.show_id, credit.title, credit.url, credit.year_start
-            )
-        group = groups.get((credit.show_id, credit.role))
-        if group is None:
-            group = groups[credit.show_id, credit.role] = RoleGroup(
-                credit.role, ROLE_LABELS.get(credit.role, credit.role)
-            )
-            entry.roles.append(group)
-        group.credits.append(credit)
-    for entry in shows.values():
-        entry.roles.sort(key=lambda g: _ROLE_RANK.get(g.role, len(_ROLE_RANK)))
-    return list(shows.values())
 
 
 def credits_html(cast: list[CreditRow], crew: list[RoleGroup], *, level: int = 3) -> SafeString:
@@ -176,23 +122,43 @@ def credits_html(cast: list[CreditRow], crew: list[RoleGroup], *, level: int = 3
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
-def person_credits_html(entries: list[ShowCredits]) -> SafeString:
-    """A person's credits: each show (linked, with its first year) and their roles on it,
-    characters for cast."""
+def person_credits_html(values: Iterable[tuple]) -> SafeString:
+    """A person's credits, from ``Credit.objects.person_page_values()`` rows: each show
+    (linked, with its first year) and their roles on it, cast first and crew in
+    :data:`CREW_ORDER`, with the characters they play.
+
+    The rows come grouped by show (newest first), so each show is written as its last row
+    is passed: one pass over the rows, no object per credit.
+    """
+    url = url_maker("catalog:show_detail", "slug")
+    unranked = len(_ROLE_RANK)
     parts: list[str] = []
-    for entry in entries:
-        year = f' <span class="muted">({entry.year_start})</span>' if entry.year_start else ""
+    current = None
+    roles: dict[str, list[str]] = {}
+
+    def write_show() -> None:
+        title, slug, year_start = current[1:]
+        year = f' <span class="muted">({year_start})</span>' if year_start else ""
         parts.append(
-            f'<h3 class="credits__heading"><a href="{escape(entry.url)}">{escape(entry.title)}</a>'
+            f'<h3 class="credits__heading"><a href="{escape(url(slug))}">{escape(title)}</a>'
             f'{year}</h3>\n<ul class="credits" role="list">\n'
         )
-        for group in entry.roles:
-            characters = group.characters
+        for role in sorted(roles, key=lambda r: _ROLE_RANK.get(r, unranked)):
+            characters = [c for c in roles[role] if c]
             as_ = (
                 f', <span class="credits__role">as {escape(" and ".join(characters))}</span>'
                 if characters
                 else ""
             )
-            parts.append(f"  <li>{escape(group.label)}{as_}</li>\n")
+            parts.append(f"  <li>{escape(ROLE_LABELS.get(role, role))}{as_}</li>\n")
         parts.append("</ul>\n")
+
+    for show_id, title, slug, year_start, role, character in values:
+        if current is None or show_id != current[0]:
+            if current is not None:
+                write_show()
+            current, roles = (show_id, title, slug, year_start), {}
+        roles.setdefault(role, []).append(character)
+    if current is not None:
+        write_show()
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

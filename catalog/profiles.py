@@ -19,7 +19,7 @@ from newsroom.links import Link, TagLink, page_url
 from newsroom.prepared import PreparedQuery
 
 from .models import Credit, Person, Season, Show
-from .panels import CreditRow, PersonCreditRow, person_rows, show_rows
+from .panels import CreditRow, show_rows
 from .tags import prepared_tags
 
 # The pages' own rows: the show with its network, the show it spun off from and what the
@@ -113,9 +113,9 @@ def show_credits(show_id: int) -> list[CreditRow]:
     return show_rows(SHOW_CREDITS.rows(show_id=show_id))
 
 
-def person_credits(person_id: int) -> list[PersonCreditRow]:
-    """Every credit of a person, newest show first."""
-    return person_rows(PERSON_CREDITS.rows(person_id=person_id))
+def person_credits(person_id: int) -> list[tuple]:
+    """Every credit of a person as ``person_page_values()`` rows, newest show first."""
+    return PERSON_CREDITS.rows(person_id=person_id)
 
 
 def studios_of(show_id: int) -> list[Link]:

@@ -19,7 +19,7 @@ from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
 
 from .models import Company, Person, Show
-from .panels import cast_of, credits_by_show, credits_html, crew_by_role, person_credits_html
+from .panels import cast_of, credits_html, crew_by_role, person_credits_html
 from .profiles import (
     PERSON,
     PROFILE_LIMIT,
@@ -105,7 +105,7 @@ class PersonDetailView(DetailView):
         about_their_shows = STORIES_ABOUT_THEIR_SHOWS.cards(person_id=person.pk)
         with_bylines(mentioning, about_their_shows)
         return super().get_context_data(
-            credits_html=person_credits_html(credits_by_show(person_credits(person.pk))),
+            credits_html=person_credits_html(person_credits(person.pk)),
             stories_mentioning=mentioning,
             stories_about_their_shows=about_their_shows,
             structured_data=jsonld_script(person_data(person)),

@@ -350,3 +350,32 @@ def test_company_query_count_does_not_grow(client, django_assert_num_queries, n)
         f.mention(f.article(authors=[f.author()]), company)
     with django_assert_num_queries(COMPANY_QUERIES):
         assert client.get(company.get_absolute_url()).status_code == 200
+
+
+def test_person_page_writes_each_show_once_with_roles_ranked_and_every_character(client):
+    person = f.person("A Versatile Actor")
+    twins = f.show("Twin Peaks Again", year_start=2024)
+    same_title_older = f.show("Twin Peaks Again", year_start=1990)
+    undated = f.show("An Undated Pilot")
+    f.credit(person, twins, Credit.Role.PRODUCER)
+    f.credit(person, twins, character="Dale", order=2)
+    f.credit(person, twins, character="Dougie", order=1)
+    f.credit(person, twins, Credit.Role.CREATOR)
+    f.credit(person, same_title_older, Credit.Role.DIRECTOR)
+    f.credit(person, undated)
+
+    credits = Page(client.get(person.get_absolute_url())).one('//aside[@aria-labelledby="credits-heading"]')
+    headings = [" ".join(h.text_content().split()) for h in credits.xpath(".//h3")]
+    assert headings == ["Twin Peaks Again (2024)", "Twin Peaks Again (1990)", "An Undated Pilot"]
+    assert credits.xpath(".//h3/a/@href") == [
+        twins.get_absolute_url(), same_title_older.get_absolute_url(), undated.get_absolute_url()
+    ]
+    roles = [
+        [" ".join(li.text_content().split()) for li in ul.xpath("./li")]
+        for ul in credits.xpath(".//h3/following-sibling::ul[1]")
+    ]
+    assert roles == [
+        ["Cast, as Dougie and Dale", "Creator", "Producer"],
+        ["Director"],
+        ["Cast"],
+    ]
