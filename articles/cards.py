@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.db.models import QuerySet
@@ -189,7 +189,19 @@ def _image_html(card: StoryCard) -> str:
     )
 
 
-def card_html(card: StoryCard, level: int = 3) -> str:
+class _MonthNames(dict):
+    """Month names (translated, so lazy in ``MONTHS``) read once per list, not per card."""
+
+    def __missing__(self, month: int) -> str:
+        name = self[month] = str(MONTHS[month])
+        return name
+
+
+def card_html(
+    card: StoryCard, level: int = 3, *, tz: tzinfo | None = None, months: dict[int, str] | None = None
+) -> str:
+    """One card. A list passes the current time zone and a :class:`_MonthNames` it shares
+    across its cards (:func:`story_list_html`)."""
     kicker = escape(str(KIND_LABELS.get(card.kind, card.kind)))
     if card.show_url:
         kicker += f' · <a href="{escape(card.show_url)}">{escape(card.show_title)}</a>'
@@ -198,10 +210,11 @@ def card_html(card: StoryCard, level: int = 3) -> str:
     when = ""
     if card.published_at:
         # As the date filter writes "Y-m-d\TH:i:sO" and "F j, Y", without its formatter.
-        local = timezone.localtime(card.published_at)
+        local = card.published_at.astimezone(tz or timezone.get_current_timezone())
+        month = (months if months is not None else _MonthNames())[local.month]
         when = (
             f'<time datetime="{local.strftime("%Y-%m-%dT%H:%M:%S%z")}">'
-            f"{MONTHS[local.month]} {local.day}, {local.year}</time>"
+            f"{month} {local.day}, {local.year}</time>"
         )
     return (
         f'<article class="card">{_image_html(card)}'
@@ -218,5 +231,6 @@ def story_list_html(
     cards = [s if isinstance(s, StoryCard) else card_of(s) for s in stories]
     if not cards:
         return mark_safe(f'<p class="empty">{escape(empty)}</p>')  # noqa: S308 — escaped above
-    items = "".join(f"<li>{card_html(card, level)}</li>" for card in cards)
+    tz, months = timezone.get_current_timezone(), _MonthNames()
+    items = "".join(f"<li>{card_html(card, level, tz=tz, months=months)}</li>" for card in cards)
     return mark_safe(f'<ul class="story-list" role="list">{items}</ul>')  # noqa: S308 — every value escaped

@@ -1,10 +1,11 @@
 """Story cards: read as rows (a prepared list, or any QuerySet), bylines for every list on a
 page in one query, written as the story lists' HTML with every value escaped."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from lxml import html
 
 from articles.cards import CardList, card_of, story_cards, story_list_html, with_bylines
@@ -107,3 +108,23 @@ def test_everything_in_a_card_is_escaped():
 
 def test_an_empty_list_says_so_escaped():
     assert str(story_list_html([], empty="No <b>stories</b>")) == '<p class="empty">No &lt;b&gt;stories&lt;/b&gt;</p>'
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Tokyo"])
+def test_card_dates_are_the_newsroom_day_in_its_language(zone):
+    # 07:30 UTC on 1 March is still February in Los Angeles and already 1 March in Tokyo.
+    late = f.article("Late story", published_at=datetime(2026, 3, 1, 7, 30, tzinfo=UTC))
+    early = f.article("Early story", published_at=datetime(2026, 1, 15, 12, 0, tzinfo=UTC))
+    cards = story_cards(Article.objects.filter(pk__in=[late.pk, early.pk]).order_by("-published_at"), 2)
+
+    with timezone.override(zone):
+        english = cards_html(cards)
+        with translation.override("fr"):
+            french = cards_html(cards)
+
+    expected_day = {"America/Los_Angeles": ("February 28, 2026", "février 28, 2026"),
+                    "Asia/Tokyo": ("March 1, 2026", "mars 1, 2026")}[zone]
+    assert english.xpath("//time/text()") == [expected_day[0], "January 15, 2026"]
+    assert french.xpath("//time/text()") == [expected_day[1], "janvier 15, 2026"]
+    local = late.published_at.astimezone(ZoneInfo(zone))
+    assert english.xpath("//time/@datetime")[0] == local.strftime("%Y-%m-%dT%H:%M:%S%z")
