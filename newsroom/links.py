@@ -13,6 +13,7 @@ Unicode and are reversed the usual way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
@@ -62,9 +63,16 @@ def url_maker(viewname: str, *names: str) -> Callable[..., str]:
     return make
 
 
+# What an address carries as it is: anything else is left to reverse() to quote.
+_PLAIN = re.compile(r"[A-Za-z0-9_-]*\Z")
+
+
 def page_url(viewname: str, **kwargs: str | int) -> str:
-    """``reverse(viewname, kwargs=kwargs)`` for plain arguments, at the cost of a join."""
-    return url_maker(viewname, *kwargs)(*kwargs.values())
+    """``reverse(viewname, kwargs=kwargs)``: for plain arguments (ASCII slugs, numbers) at
+    the cost of a join, for any other (a Unicode tag slug) by ``reverse()`` itself."""
+    if all(isinstance(v, int) or _PLAIN.match(v) for v in kwargs.values()):
+        return url_maker(viewname, *kwargs)(*kwargs.values())
+    return reverse(viewname, kwargs=kwargs)
 
 
 @receiver(setting_changed)

@@ -16,6 +16,7 @@ SLUG_PAGES = [
     "articles:author_detail",
     "articles:show_feed",
     "articles:person_feed_atom",
+    "articles:tag_feed",
 ]
 
 
@@ -23,6 +24,11 @@ SLUG_PAGES = [
 @pytest.mark.parametrize("slug", ["ballard", "maggie-q", "a_b-2", "7"])
 def test_slug_pages_match_reverse(viewname, slug):
     assert page_url(viewname, slug=slug) == reverse(viewname, kwargs={"slug": slug})
+
+
+@pytest.mark.parametrize("slug", ["séries-télé", "ドラマ", "a b", "r&b"])
+def test_arguments_that_need_quoting_are_reversed_the_usual_way(slug):
+    assert page_url("articles:tag_feed", slug=slug) == reverse("articles:tag_feed", kwargs={"slug": slug})
 
 
 @pytest.mark.parametrize("year,month,day", [(2025, "07", "31"), (1999, "12", "01")])
