@@ -11,16 +11,18 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from django.db import models
+from django.db.models import F, Value
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.cards import CardList
 from articles.models import Article
-from newsroom.links import Link, TagLink, page_url
+from newsroom.links import Link, TagLink, url_maker
 from newsroom.prepared import PreparedQuery
 
 from .models import Credit, Person, Season, Show
 from .panels import CreditRow, show_rows
-from .tags import prepared_tags
 
 # The pages' own rows: the show with its network, the show it spun off from and what the
 # public is told about its future (``with_effective_status``); the person.
@@ -37,19 +39,35 @@ SHOW_CREDITS = PreparedQuery(
 PERSON_CREDITS = PreparedQuery(
     lambda person_id: Credit.objects.filter(person_id=person_id).person_page_values(), "person_id"
 )
-STUDIOS = PreparedQuery(
+# A show's studios, spinoffs and tags: three short lists read as one query (each a round
+# trip of its own cost more than the database spends on all three). Rows are (kind, name,
+# slug, year, id), ordered as each list reads (the parts lose their own default ordering,
+# which a compound statement may not have): studios by name, spinoffs by first year and
+# title, tags by name.
+_STUDIO, _SPINOFF, _TAG = 1, 2, 3
+_NO_YEAR = Value(None, output_field=models.IntegerField())
+SHOW_LINKS = PreparedQuery(
     lambda show_id: Show.studios.through.objects.filter(show_id=show_id)
-    .order_by("company__name", "company_id")
-    .values_list("company__name", "company__slug"),
+    .annotate(
+        part=Value(_STUDIO), label=F("company__name"), link=F("company__slug"),
+        sort_year=_NO_YEAR, sort_id=F("company_id"),
+    )
+    .order_by()
+    .values_list("part", "label", "link", "sort_year", "sort_id")
+    .union(
+        Show.objects.filter(spinoff_of_id=show_id)
+        .annotate(part=Value(_SPINOFF), label=F("title"), link=F("slug"), sort_year=F("year_start"), sort_id=F("id"))
+        .order_by()
+        .values_list("part", "label", "link", "sort_year", "sort_id"),
+        Tag.objects.filter(catalog_taggedshow_items__content_object_id=show_id)
+        .annotate(part=Value(_TAG), label=F("name"), link=F("slug"), sort_year=_NO_YEAR, sort_id=F("id"))
+        .order_by()
+        .values_list("part", "label", "link", "sort_year", "sort_id"),
+        all=True,
+    )
+    .order_by("part", "sort_year", "label", "sort_id"),
     "show_id",
 )
-SPINOFFS = PreparedQuery(
-    lambda show_id: Show.objects.filter(spinoff_of_id=show_id)
-    .order_by("year_start", "title", "id")
-    .values_list("title", "slug"),
-    "show_id",
-)
-SHOW_TAGS = prepared_tags("catalog_taggedshow_items", "show_id")
 
 # How many stories each list on a profile page shows (the newest); the paginated story list
 # and the feeds have the rest.
@@ -118,13 +136,22 @@ def person_credits(person_id: int) -> list[tuple]:
     return PERSON_CREDITS.rows(person_id=person_id)
 
 
-def studios_of(show_id: int) -> list[Link]:
-    return [Link(name, page_url("catalog:company_detail", slug=slug)) for name, slug in STUDIOS.rows(show_id=show_id)]
+class ShowLinks(NamedTuple):
+    studios: list[Link]
+    spinoffs: list[Link]
+    tags: list[TagLink]
 
 
-def spinoffs_of(show_id: int) -> list[Link]:
-    return [Link(title, page_url("catalog:show_detail", slug=slug)) for title, slug in SPINOFFS.rows(show_id=show_id)]
-
-
-def tags_of_show(show_id: int) -> list[TagLink]:
-    return [TagLink(name, slug) for name, slug in SHOW_TAGS.rows(show_id=show_id)]
+def links_of_show(show_id: int) -> ShowLinks:
+    """The show's studios, its spinoffs and its tags, in the order its page lists them."""
+    company_url = url_maker("catalog:company_detail", "slug")
+    show_url = url_maker("catalog:show_detail", "slug")
+    links = ShowLinks([], [], [])
+    for kind, name, slug, _year, _key in SHOW_LINKS.rows(show_id=show_id):
+        if kind == _STUDIO:
+            links.studios.append(Link(name, company_url(slug)))
+        elif kind == _SPINOFF:
+            links.spinoffs.append(Link(name, show_url(slug)))
+        else:
+            links.tags.append(TagLink(name, slug))
+    return links

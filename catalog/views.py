@@ -28,12 +28,10 @@ from .profiles import (
     STORIES_ABOUT_THEIR_SHOWS,
     STORIES_MENTIONING_PERSON,
     STORIES_MENTIONING_SHOW,
+    links_of_show,
     person_credits,
     public_seasons,
     show_credits,
-    spinoffs_of,
-    studios_of,
-    tags_of_show,
 )
 from .structured_data import company_data, person_data, show_data
 
@@ -73,20 +71,20 @@ class ShowDetailView(DetailView):
         show: Show = self.object
         credits = show_credits(show.pk)
         seasons = public_seasons(show.pk)
-        studios = studios_of(show.pk)
+        links = links_of_show(show.pk)
         about = STORIES_ABOUT_SHOW.cards(show_id=show.pk)
         mentioning = STORIES_MENTIONING_SHOW.cards(show_id=show.pk)
         with_bylines(about, mentioning)
         return super().get_context_data(
             credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
             seasons=seasons,
-            studios=studios,
-            spinoffs=spinoffs_of(show.pk),
-            tags=tags_of_show(show.pk),
+            studios=links.studios,
+            spinoffs=links.spinoffs,
+            tags=links.tags,
             stories_about=about,
             stories_mentioning=mentioning,
             structured_data=jsonld_script(
-                show_data(show, credits=credits, seasons=seasons, studios=studios)
+                show_data(show, credits=credits, seasons=seasons, studios=links.studios)
             ),
             meta=show_meta(show),
             **kwargs,

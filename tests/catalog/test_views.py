@@ -13,9 +13,9 @@ from tests.page import Page
 pytestmark = pytest.mark.django_db
 
 # The queries each page runs, whatever the amount of data (see the *_query_count tests).
-# show (with what its deciding story says), credits, seasons, studios, spinoffs, tags; stories
-# about, stories mentioning, the bylines of both lists
-SHOW_QUERIES = 9
+# show (with what its deciding story says), credits, seasons, its studios, spinoffs and tags
+# (one query); stories about, stories mentioning, the bylines of both lists
+SHOW_QUERIES = 7
 # person, credits, stories mentioning, stories about their shows, the bylines of both lists
 PERSON_QUERIES = 5
 # company, network shows, studio shows, stories + bylines
@@ -379,3 +379,20 @@ def test_person_page_writes_each_show_once_with_roles_ranked_and_every_character
         ["Director"],
         ["Cast"],
     ]
+
+
+def test_show_page_lists_studios_spinoffs_and_tags_each_in_its_own_order(client):
+    show = f.show("Mothership", studios=[f.company("Zeta Studios"), f.company("Alpha Studios")],
+                  tags=["Drama", "Comedy"])
+    f.show("Later Spinoff", spinoff_of=show, year_start=2020)
+    f.show("An Earlier Spinoff", spinoff_of=show, year_start=2018)
+    f.show("Unrelated", studios=[f.company("Beta Studios")], tags=["Action"])
+
+    page = Page(client.get(show.get_absolute_url()))
+    facts = page.one('//dl[contains(@class, "facts")]')
+    studios = facts.xpath('.//dt[starts-with(., "Studio")]/following-sibling::dd[1]/a/text()')
+    spinoffs = facts.xpath('.//dt[starts-with(., "Spinoff")]/following-sibling::dd[1]/a/text()')
+    assert studios == ["Alpha Studios", "Zeta Studios"]
+    assert spinoffs == ["An Earlier Spinoff", "Later Spinoff"]
+    assert page.find('//ul[@class="tags"]//a/text()') == ["Comedy", "Drama"]
+    assert page.find('//ul[@class="tags"]//a/@href') == ["/tags/comedy/", "/tags/drama/"]
