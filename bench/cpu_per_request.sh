@@ -7,8 +7,9 @@
 #
 #   bench/cpu_per_request.sh [large|small]      default large; the database load.sh builds
 #
-# Environment: PAGES (page names as bench/pages.py --urls gives them, default
-# "story show person"), DURATION (seconds of wrk per page, default 5), CONNECTIONS
+# Environment: PAGES (page names as bench/pages.py --urls gives them, and "ceiling" for the
+# constant view, whose cost says how fast the machine is running; default
+# "ceiling story show person"), DURATION (seconds of wrk per page, default 5), CONNECTIONS
 # (default 64), APP_PORT (default 18392), BENCH_PG_PORT / BENCH_PGDATA (bench/services.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ DATASET=${1:-large}
 DURATION=${DURATION:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 APP_PORT=${APP_PORT:-18392}
-PAGES=${PAGES:-story show person}
+PAGES=${PAGES:-ceiling story show person}
 BENCH_PY=${BENCH_PY:-.venv/bin/python}
 TICKS=$(getconf CLK_TCK)
 
@@ -45,11 +46,15 @@ ticks() {  # ticks PIDS...: their user + system CPU time, in clock ticks
 
 printf '%-8s %9s %7s %14s %12s %12s\n' page requests req/s "CPU ms/req" "app ms/req" "db ms/req"
 for page in $PAGES; do
-    path=$(echo "$URLS" | "$BENCH_PY" -c "import json, sys; print(json.load(sys.stdin)['$page'])")
+    if [ "$page" = ceiling ]; then
+        path=/_bench/ceiling/  # the constant view: what any page costs before its own work
+    else
+        path=$(echo "$URLS" | "$BENCH_PY" -c "import json, sys; print(json.load(sys.stdin)['$page'])")
+    fi
     url="http://127.0.0.1:$APP_PORT$path"
     wrk -t2 -c"$CONNECTIONS" -d2s "$url" >/dev/null  # warm: connections, prepared statements
     workers=$(pgrep -P "$APP_PID" | tr '\n' ' ')
-    backends=$(pgrep -f "postgres: .*newsroom_$DATASET" | tr '\n' ' ')
+    backends=$(pgrep -f "postgres: .*newsroom_$DATASET" | tr '\n' ' ' || true)
     # shellcheck disable=SC2086
     app0=$(ticks $workers); db0=$(ticks $backends)
     out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "$url")
