@@ -136,6 +136,19 @@ class SharedClientRedisCacheClient(RedisCacheClient):
             client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
         return client
 
+    def get_and_many(self, key, keys):
+        """``get(key)`` and ``get_many(keys)`` in one round trip (a pipeline, no
+        transaction: the two reads run one after the other, as two calls would)."""
+        pipe = self.get_client(key).pipeline(transaction=False)
+        pipe.get(key)
+        pipe.mget(keys)
+        value, values = pipe.execute()
+        loads = self._serializer.loads
+        return (
+            None if value is None else loads(value),
+            {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None},
+        )
+
 
 class SafeRedisCache(RedisCache):
     """Django's Redis cache, except that a Redis outage is a cache miss, never an error.
@@ -172,6 +185,13 @@ class SafeRedisCache(RedisCache):
             operation, type(exc).__name__, exc, self.retry_after,
         )
 
+    def get_and_many(self, key: str, keys: list[str]) -> tuple[Any, dict[str, Any]]:
+        """``(get(key), get_many(keys))`` in one round trip to Redis."""
+        key_map = {self.make_and_validate_key(k): k for k in keys}
+        value, found = self._cache.get_and_many(self.make_and_validate_key(key), list(key_map))
+        return value, {key_map[k]: v for k, v in found.items()}
+
+    get_and_many = _degrades(lambda *args, **kwargs: (None, {}))(get_and_many)
     add = _degrades(_false)(RedisCache.add)
     get = _degrades(_missing_default)(RedisCache.get)
     set = _degrades(_nothing)(RedisCache.set)
@@ -547,6 +567,19 @@ def _page_deps(request: HttpRequest, response: HttpResponseBase) -> tuple[str, .
     return tuple(sorted(deps))
 
 
+# Per process: the dependencies each page had when this process last read or stored it, so
+# that a hit reads the page and its generations together (PageCacheMiddleware.lookup). A
+# guess, never trusted: the entry's own list decides. Bounded; forgotten wholesale when full.
+_known_deps: dict[str, tuple[str, ...]] = {}
+KNOWN_DEPS_LIMIT = 20_000
+
+
+def _remember_deps(key: str, deps: tuple[str, ...]) -> None:
+    if len(_known_deps) >= KNOWN_DEPS_LIMIT:
+        _known_deps.clear()
+    _known_deps[key] = deps
+
+
 class PageCacheMiddleware:
     """Answers anonymous public reads from the cache; stores what it may (see module doc).
 
@@ -562,8 +595,8 @@ class PageCacheMiddleware:
         if not enabled() or not cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)
-        entry = cache.get(key)
-        if entry is not None and entry[0] == ENTRY_VERSION and _generations(entry[1]) == entry[2]:
+        entry = self.lookup(key)
+        if entry is not None:
             return self.replay(request, entry)
         started = time.time()
         response = self.get_response(request)
@@ -571,6 +604,30 @@ class PageCacheMiddleware:
             self.store(key, request, response, started)
         response[HEADER] = "miss"
         return response
+
+    def lookup(self, key: str) -> tuple | None:
+        """The stored entry for ``key`` if every object it shows is still at the generation
+        it was stored with; ``None`` otherwise.
+
+        An entry names what it depends on, so its generations are read after it. With Redis
+        both are read in one round trip when this process has seen the page before: the
+        generations of the dependencies it had then are fetched with the entry and used if
+        the entry still has the same dependencies (almost always), and read again if not.
+        """
+        known = _known_deps.get(key)
+        get_and_many = getattr(cache, "get_and_many", None)
+        if known is not None and get_and_many is not None:
+            entry, found = get_and_many(key, _gen_keys(known))
+            gens = tuple(found.get(GEN_PREFIX + dep) for dep in known)
+        else:
+            entry, gens = cache.get(key), None
+        if entry is None or entry[0] != ENTRY_VERSION:
+            return None
+        deps = entry[1]
+        if gens is None or deps != known:
+            gens = _generations(deps)
+            _remember_deps(key, deps)
+        return entry if gens == entry[2] else None
 
     def store(self, key: str, request: HttpRequest, response: HttpResponseBase, started: float) -> None:
         deps = _page_deps(request, response)
@@ -592,6 +649,7 @@ class PageCacheMiddleware:
         headers = [(k, v) for k, v in response.headers.items() if k != HEADER]
         entry = (ENTRY_VERSION, deps, gens, response.status_code, headers, response.content)
         cache.set(key, entry, timeout=int(timeout))
+        _remember_deps(key, deps)
 
     def replay(self, request: HttpRequest, entry: tuple) -> HttpResponseBase:
         _, _, _, status, headers, content = entry

@@ -150,3 +150,79 @@ def test_pages_are_stored_and_served_from_a_live_redis(live_redis, client, setti
 
     assert (first[HEADER], second[HEADER]) == ("miss", "hit")
     assert second.content == first.content
+
+
+def test_a_value_and_many_others_read_in_one_round_trip(live_redis):
+    live_redis.set("page", ("entry", 1))
+    live_redis.set_many({"gen-a": 1.5, "gen-b": 7})
+
+    assert live_redis.get_and_many("page", ["gen-a", "gen-b", "gen-missing"]) == (
+        ("entry", 1), {"gen-a": 1.5, "gen-b": 7}
+    )
+    assert live_redis.get_and_many("missing", ["gen-a"]) == (None, {"gen-a": 1.5})
+
+
+def test_get_and_many_is_a_miss_when_redis_is_down(dead_redis):
+    assert dead_redis.get_and_many("page", ["gen-a"]) == (None, {})
+
+
+def count_round_trips(monkeypatch) -> dict[str, int]:
+    import redis
+
+    calls = {"commands": 0, "pipelines": 0}
+    command, execute = redis.Redis.execute_command, redis.client.Pipeline.execute
+
+    def counted_command(self, *args, **kwargs):
+        calls["commands"] += 1
+        return command(self, *args, **kwargs)
+
+    def counted_execute(self, *args, **kwargs):
+        calls["pipelines"] += 1
+        return execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted_command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted_execute)
+    return calls
+
+
+def test_a_page_seen_before_is_served_in_one_round_trip_and_still_purged(
+    live_redis, client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_SAFETY_SECONDS = 0
+    show = f.show("Ballard")
+    url = show.get_absolute_url()
+    assert client.get(url)[HEADER] == "miss"
+
+    calls = count_round_trips(monkeypatch)
+    assert client.get(url)[HEADER] == "hit"
+    assert calls == {"commands": 0, "pipelines": 1}
+
+    # A change to the show purges the page: the generations read with it say so.
+    with django_capture_on_commit_callbacks(execute=True):
+        show.title = "Ballard (retitled)"
+        show.save()
+    time.sleep(0.01)
+    response = client.get(url)
+    assert response[HEADER] == "miss" and b"Ballard (retitled)" in response.content
+
+
+def test_a_wrong_guess_of_a_pages_dependencies_is_never_trusted(live_redis, client, settings):
+    from django.test import RequestFactory
+
+    from newsroom import cache as page_cache
+
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_SAFETY_SECONDS = 0
+    show = f.show("Ballard")
+    url = show.get_absolute_url()
+    client.get(url)
+    key = page_cache.page_key(RequestFactory().get(url))
+    assert f"show:{show.pk}" in page_cache._known_deps[key]
+
+    # This process remembers other dependencies than the entry has: the entry's own are read.
+    page_cache._known_deps[key] = ("person:999999",)
+    page_cache.bump([f"show:{show.pk}"])
+    assert client.get(url)[HEADER] == "miss"
+    assert client.get(url)[HEADER] == "hit"
+    assert f"show:{show.pk}" in page_cache._known_deps[key]
