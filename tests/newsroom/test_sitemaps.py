@@ -101,7 +101,7 @@ def test_show_lastmod_follows_the_newest_story_about_it(client):
 
     urls = locations(get_xml(client, "/sitemap-shows.xml"))
 
-    assert urls[f"{SITE}/shows/quiet-show/"] == days_ago(30).date().isoformat()
+    assert urls[f"{SITE}/shows/quiet-show/"] == timezone.localdate(days_ago(30)).isoformat()
     assert urls[f"{SITE}/shows/busy-show/"] == timezone.localdate(days_ago(3)).isoformat()
 
 
