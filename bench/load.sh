@@ -69,8 +69,11 @@ worker_mb() {  # the largest worker's resident memory, in MB
     ps -o rss= -p "$pids" | sort -n | tail -n 1 | awk '{printf "%.0f", $1 / 1024}'
 }
 
+# Every request says it accepts gzip, as browsers, crawlers and CDNs do: the page cache
+# sends its stored pages compressed (rendered pages are sent as they are, in both modes).
 run_wrk() {  # run_wrk SECONDS PATH [WRK_PATHS]
     WRK_PATHS=${3:-} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1s" --timeout 10s \
+        -H "Accept-Encoding: gzip" \
         -s bench/wrk-report.lua "http://127.0.0.1:$APP_PORT$2" | tail -n 1
 }
 

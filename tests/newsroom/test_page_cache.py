@@ -304,3 +304,45 @@ def test_previews_stay_private(client, world):
 
     assert "public" not in response["Cache-Control"]
     assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+
+
+def test_cached_pages_go_compressed_to_clients_that_accept_gzip(client, urls):
+    import gzip
+
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from newsroom.cache import page_key
+
+    fresh, _ = fetch(client, urls["ballard"])
+    gzipped, state = fetch(client, urls["ballard"], HTTP_ACCEPT_ENCODING="br, gzip;q=0.9")
+    plain, plain_state = fetch(client, urls["ballard"])
+
+    assert (state, plain_state) == ("hit", "hit")
+    assert gzipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(gzipped.content) == fresh.content == plain.content
+    assert int(gzipped["Content-Length"]) == len(gzipped.content) < len(fresh.content) / 2
+    assert not plain.has_header("Content-Encoding")
+    assert int(plain["Content-Length"]) == len(fresh.content)
+    for response in (fresh, gzipped, plain):
+        vary = {v.strip().lower() for v in response["Vary"].split(",")}
+        assert {"accept-encoding", "cookie"} <= vary
+    # A compressed body has a weak ETag of its own; either revalidates.
+    assert gzipped["ETag"] == "W/" + plain["ETag"]
+    for etag in (gzipped["ETag"], plain["ETag"]):
+        assert client.get(urls["ballard"], HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_ENCODING="gzip").status_code == 304
+    # Kept compressed: the cache holds the small body.
+    entry = cache.get(page_key(RequestFactory().get(urls["ballard"])))
+    assert entry[-1] is True and len(entry[-2]) == len(gzipped.content)
+
+
+def test_small_pages_are_stored_as_they_are(client):
+    from newsroom.cache import COMPRESS_MIN_BYTES
+
+    small, _ = fetch(client, "/robots.txt")
+    again, state = fetch(client, "/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert state == "hit" and len(small.content) < COMPRESS_MIN_BYTES
+    assert not again.has_header("Content-Encoding")
+    assert again.content == small.content
+    assert int(again["Content-Length"]) == len(small.content)
