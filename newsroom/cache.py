@@ -77,7 +77,6 @@ ENTRY_VERSION = 2  # 2: the content may be stored gzip-compressed
 # Pages at least this long are stored gzip-compressed (a page of 300 credits, 87 KB, is
 # 16 KB), and sent that way to every client that accepts gzip.
 COMPRESS_MIN_BYTES = 1024
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 NEVER_STORE = ("private", "no-store", "no-cache")
 
 
@@ -585,6 +584,28 @@ _known_deps: dict[str, tuple[str, ...]] = {}
 KNOWN_DEPS_LIMIT = 20_000
 
 
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header admits gzip: named (or ``*``) without ``q=0``."""
+    wildcard = None
+    for part in accept_encoding.split(","):
+        coding, _, params = part.partition(";")
+        coding = coding.strip().lower()
+        if coding not in ("gzip", "x-gzip", "*"):
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if coding != "*":
+            return q > 0
+        wildcard = q > 0
+    return bool(wildcard)
+
+
 def _remember_deps(key: str, deps: tuple[str, ...]) -> None:
     if len(_known_deps) >= KNOWN_DEPS_LIMIT:
         _known_deps.clear()
@@ -672,7 +693,7 @@ class PageCacheMiddleware:
         """The stored page, compressed for a client that accepts gzip (with a weak ETag,
         as Django's ``GZipMiddleware`` marks a compressed body), as it was for any other."""
         _, _, _, status, headers, content, compressed = entry
-        send_compressed = compressed and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+        send_compressed = compressed and accepts_gzip(request.headers.get("Accept-Encoding", ""))
         if compressed and not send_compressed:
             content = gzip.decompress(content)
         response = HttpResponse(content, status=status)

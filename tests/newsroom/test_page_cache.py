@@ -346,3 +346,37 @@ def test_small_pages_are_stored_as_they_are(client):
     assert not again.has_header("Content-Encoding")
     assert again.content == small.content
     assert int(again["Content-Length"]) == len(small.content)
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8, *;q=0.1", True),
+        ("GZIP", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("", False),
+        ("identity", False),
+        ("br, deflate", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0.000", False),
+        ("*;q=0, br", False),
+        ("gzip;q=0, *", False),
+        ("gzip;q=nonsense", False),
+    ],
+)
+def test_accept_encoding_is_read_with_its_weights(header, expected):
+    from newsroom.cache import accepts_gzip
+
+    assert accepts_gzip(header) is expected
+
+
+def test_a_client_refusing_gzip_gets_the_page_as_it_is(client, urls):
+    fresh, _ = fetch(client, urls["ballard"])
+    refused, state = fetch(client, urls["ballard"], HTTP_ACCEPT_ENCODING="gzip;q=0, br")
+
+    assert state == "hit"
+    assert not refused.has_header("Content-Encoding")
+    assert refused.content == fresh.content
