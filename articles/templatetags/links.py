@@ -38,9 +38,9 @@ def site_nav(context) -> SafeString:
     request: HttpRequest | None = context.get("request")
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else None
+    marked = ' aria-current="page"'
     items = "".join(
-        f'<li><a href="{escape(_page_url(name))}"'
-        f'{' aria-current="page"' if name == current else ""}>{label}</a></li>'
+        f'<li><a href="{escape(_page_url(name))}"{marked if name == current else ""}>{label}</a></li>'
         for name, label in SITE_NAV
     )
     return mark_safe(f'<nav class="site-nav" aria-label="Main">\n  <ul>{items}</ul>\n</nav>')  # noqa: S308 — addresses escaped, labels fixed
