@@ -93,6 +93,12 @@ def story_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
     return _cards(stories.values_list(*_CARD_COLUMNS)[:limit])
 
 
+def cards_of(stories: QuerySet) -> list[StoryCard]:
+    """Every story of ``stories`` (already filtered, ordered and sliced: a page of a list)
+    as cards, in one query."""
+    return _cards(stories.values_list(*_CARD_COLUMNS))
+
+
 def newest_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
     """The newest ``limit`` of ``stories`` as cards with their bylines: two queries, for a
     page with one list (an author's, a tag's, a company's)."""

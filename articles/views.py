@@ -24,11 +24,12 @@ from taggit.models import Tag
 from catalog.models import Show
 from catalog.panels import cast_of, credits_html, crew_by_role
 from newsroom.caching import content_changed_at
+from newsroom.links import page_url
 from newsroom.prepared import PreparedQuery
 from newsroom.seo import PageMeta, latest_feeds, profile_feeds
 from newsroom.structured_data import jsonld_script
 
-from .cards import newest_cards
+from .cards import CardList, cards_of, newest_cards, with_bylines
 from .models import Article, Author
 from .scorecard import build_scorecard
 from .story import story_parts
@@ -43,19 +44,28 @@ SITE_DESCRIPTION = (
 )
 
 
+# The home page's two lists as prepared card rows (articles.cards): the bylines of both in
+# one more query.
+LATEST_CARDS = CardList(lambda now: Article.objects.published(now).newest(), limit=HOME_LATEST)
+RENEWAL_CARDS = CardList(
+    lambda now: Article.objects.published(now).renewal_news().newest(), limit=HOME_RENEWALS
+)
+
+
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        published = Article.objects.published()
+        latest, renewals = LATEST_CARDS.cards(), RENEWAL_CARDS.cards()
+        with_bylines(latest, renewals)
         return super().get_context_data(
-            latest=list(published.for_listing()[:HOME_LATEST]),
-            renewals=list(published.renewal_news().for_listing()[:HOME_RENEWALS]),
+            latest=latest,
+            renewals=renewals,
             meta=PageMeta(
                 title=settings.SITE_NAME,
                 document_title=f"{settings.SITE_NAME} — entertainment news",
                 description=SITE_DESCRIPTION,
-                path=reverse("articles:home"),
+                path=page_url("articles:home"),
                 feeds=latest_feeds(),
             ),
             structured_data=jsonld_script(website_data()),
@@ -70,11 +80,14 @@ class ArticleListView(ListView):
     def get_queryset(self):
         # Per request, not a class attribute: published() compares with the time of the
         # query, and a class-level queryset would freeze that time at import.
-        return Article.objects.published().for_listing()
+        return Article.objects.published().newest()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
+        # The page's stories as card rows (articles.cards) rather than model instances.
+        page.object_list = context["articles"] = context["object_list"] = cards_of(page.object_list)
+        with_bylines(page.object_list)
         context["page_range"] = page.paginator.get_elided_page_range(
             page.number, on_each_side=2, on_ends=1
         )

@@ -14,7 +14,7 @@ from tests.page import Page
 pytestmark = pytest.mark.django_db
 
 # The queries each page runs, whatever the amount of data (see the *_query_count tests).
-HOME_QUERIES = 4  # latest stories + bylines, latest renewals + bylines
+HOME_QUERIES = 3  # latest stories, latest renewals, the bylines of both
 LIST_QUERIES = 3  # count, one page of stories, their bylines
 STORY_QUERIES = 5  # story with show/network/source, bylines, tags, mentions, show credits
 AUTHOR_QUERIES = 3  # author, stories, bylines
@@ -442,3 +442,22 @@ def test_main_navigation_marks_nothing_on_a_story(client):
     story = f.article()
     nav = Page(client.get(story.get_absolute_url())).one('//header//nav[@aria-label="Main"]')
     assert nav.xpath('.//a[@aria-current="page"]') == []
+
+
+def test_home_lists_are_bounded_newest_first_with_their_bylines(client):
+    now = timezone.now()
+    writer, other = f.author("A Staff Writer"), f.author("A Second Writer")
+    renewals = [
+        f.article(f"Renewal {i}", kind=Article.Kind.RENEWAL, authors=[writer, other],
+                  published_at=now - timedelta(hours=i + 1))
+        for i in range(8)
+    ]
+    page = Page(client.get("/"))
+
+    side = [h for h in page.hrefs("//aside") if h.startswith("/news/2")]
+    assert side == [story.get_absolute_url() for story in renewals[:6]]
+    main = [h for h in page.hrefs("//main") if h.startswith("/news/2")]
+    assert main == [story.get_absolute_url() for story in renewals[:8]]
+    bylines = page.find('//aside//span[@class="byline"]')
+    assert len(bylines) == 6
+    assert all(" ".join(b.text_content().split()) == "By A Staff Writer and A Second Writer" for b in bylines)
