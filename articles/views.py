@@ -22,7 +22,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from catalog.models import Show
-from catalog.panels import cast_of, credits_html, crew_by_role
+from catalog.panels import cast_of, credits_html, crew_by_role, show_list_rows
 from newsroom.caching import content_changed_at
 from newsroom.links import page_url
 from newsroom.prepared import PreparedQuery
@@ -206,7 +206,7 @@ class TagDetailView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         articles = newest_cards(Article.objects.published().tagged(tag), PROFILE_LIMIT)
-        shows = list(Show.objects.tagged(tag).for_listing().newest_first()[: SHOW_LIMIT + 1])
+        shows = show_list_rows(Show.objects.tagged(tag).newest_first(), SHOW_LIMIT + 1)
         if not articles and not shows:
             raise Http404("Nothing public carries this tag.")
         return super().get_context_data(

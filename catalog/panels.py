@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsroom.links import url_maker
 from newsroom.text import escape_html as escape
 
-from .models import Credit
+from .models import Credit, Show
 
 # Crew roles in the order a credits block reads: who made it, who runs it, who produced it.
 CREW_ORDER: list[str] = [
@@ -162,3 +162,38 @@ def person_credits_html(values: Iterable[tuple]) -> SafeString:
     if current is not None:
         write_show()
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+# -- lists of shows (a company's, a tag's) -----------------------------------------------
+
+SHOW_LIST_COLUMNS = ("title", "slug", "kind", "year_start", "year_end", "network_id", "network__name")
+
+def show_list_rows(shows, limit: int) -> list[tuple]:
+    """The first ``limit`` of ``shows`` (filtered and ordered) as rows of
+    :data:`SHOW_LIST_COLUMNS`, in one query: no model instance per show."""
+    return list(shows.values_list(*SHOW_LIST_COLUMNS)[:limit])
+
+
+def show_list_html(
+    rows: list[tuple], *, more: bool = False, empty: str = "", exclude_network_id: int | None = None
+) -> SafeString:
+    """Shows with their kind, years and network (not ``exclude_network_id``: a network's own
+    page does not repeat its name), or ``empty`` when there are none."""
+    if not rows:
+        return mark_safe(f'<p class="empty">{escape(empty or "None yet.")}</p>')  # noqa: S308 — escaped
+    kinds = {kind: str(label).lower() for kind, label in Show.Kind.choices}
+    url = url_maker("catalog:show_detail", "slug")
+    items = []
+    for title, slug, kind, year_start, year_end, network_id, network_name in rows:
+        facts = escape(kinds.get(kind, kind))
+        if year_start:
+            facts += f", {year_start}"
+            if year_end and year_end != year_start:
+                facts += f"\u2013{year_end}"
+        if network_id and network_id != exclude_network_id:
+            facts += f", {escape(network_name)}"
+        items.append(
+            f'  <li><a href="{escape(url(slug))}">{escape(title)}</a> <span class="muted">({facts})</span></li>\n'
+        )
+    tail = f'<p class="muted">Showing the {len(rows)} most recent.</p>' if more else ""
+    return mark_safe(f'<ul class="show-list" role="list">\n{"".join(items)}</ul>\n{tail}')  # noqa: S308 — escaped

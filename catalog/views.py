@@ -19,7 +19,7 @@ from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
 
 from .models import Company, Person, Show
-from .panels import cast_of, credits_html, crew_by_role, person_credits_html
+from .panels import cast_of, credits_html, crew_by_role, person_credits_html, show_list_rows
 from .profiles import (
     PERSON,
     PROFILE_LIMIT,
@@ -128,12 +128,8 @@ class CompanyDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         company: Company = self.object
-        network_shows = list(
-            Show.objects.on_network(company).for_listing().newest_first()[: SHOW_LIMIT + 1]
-        )
-        studio_shows = list(
-            Show.objects.from_studio(company).for_listing().newest_first()[: SHOW_LIMIT + 1]
-        )
+        network_shows = show_list_rows(Show.objects.on_network(company).newest_first(), SHOW_LIMIT + 1)
+        studio_shows = show_list_rows(Show.objects.from_studio(company).newest_first(), SHOW_LIMIT + 1)
         return super().get_context_data(
             network_shows=network_shows[:SHOW_LIMIT],
             more_network_shows=len(network_shows) > SHOW_LIMIT,

@@ -461,3 +461,14 @@ def test_home_lists_are_bounded_newest_first_with_their_bylines(client):
     bylines = page.find('//aside//span[@class="byline"]')
     assert len(bylines) == 6
     assert all(" ".join(b.text_content().split()) == "By A Staff Writer and A Second Writer" for b in bylines)
+
+
+def test_tag_page_lists_its_shows_or_says_there_are_none(client):
+    f.article("Tagged story", tags=["heists"])
+    empty = Page(client.get("/tags/heists/"))
+    assert empty.words('//aside[@aria-labelledby="shows-heading"]//p[@class="empty"]') == "No shows carry this tag."
+
+    f.show("The Vault", year_start=2024, tags=["heists"], network=f.company("Streamer One"))
+    listed = Page(client.get("/tags/heists/"))
+    items = [" ".join(li.text_content().split()) for li in listed.find('//aside[@aria-labelledby="shows-heading"]//li')]
+    assert items == ["The Vault (series, 2024, Streamer One)"]

@@ -396,3 +396,27 @@ def test_show_page_lists_studios_spinoffs_and_tags_each_in_its_own_order(client)
     assert spinoffs == ["An Earlier Spinoff", "Later Spinoff"]
     assert page.find('//ul[@class="tags"]//a/text()') == ["Comedy", "Drama"]
     assert page.find('//ul[@class="tags"]//a/@href') == ["/tags/comedy/", "/tags/drama/"]
+
+
+def test_show_lists_give_kind_years_and_network_except_the_pages_own(client):
+    network = f.company("Crown <Network>", kind=Company.Kind.NETWORK)
+    studio = f.company("Lot & Co")
+    other = f.company("Other Network", kind=Company.Kind.NETWORK)
+    f.show("Long Runner", network=network, studios=[studio], year_start=2015, year_end=2021)
+    f.show("One Season", network=network, studios=[studio], year_start=2019, year_end=2019)
+    f.show("Pilot <i>X</i>", network=other, studios=[studio], kind=Show.Kind.MINISERIES)
+
+    own = Page(client.get(network.get_absolute_url()))
+    items = [" ".join(li.text_content().split()) for li in own.find('//section[@aria-labelledby="network-shows-heading"]//li')]
+    assert items == ["One Season (series, 2019)", "Long Runner (series, 2015–2021)"]
+
+    made = Page(client.get(studio.get_absolute_url()))
+    section = '//section[@aria-labelledby="studio-shows-heading"]'
+    items = [" ".join(li.text_content().split()) for li in made.find(f"{section}//li")]
+    assert items == [
+        "One Season (series, 2019, Crown <Network>)",
+        "Long Runner (series, 2015–2021, Crown <Network>)",
+        "Pilot <i>X</i> (miniseries, Other Network)",
+    ]
+    assert "<i>X</i>" not in made.html  # escaped, shown as text
+    assert made.find(f"{section}//p") == []  # no "most recent" note under the limit
