@@ -87,16 +87,15 @@ def _cards(rows: Iterable[tuple]) -> list[StoryCard]:
     return cards
 
 
-def story_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
-    """The first ``limit`` stories of ``stories`` (already filtered and ordered) as cards,
-    in one query. Bylines come separately (:func:`with_bylines`)."""
-    return _cards(stories.values_list(*_CARD_COLUMNS)[:limit])
-
-
 def cards_of(stories: QuerySet) -> list[StoryCard]:
     """Every story of ``stories`` (already filtered, ordered and sliced: a page of a list)
-    as cards, in one query."""
+    as cards, in one query. Bylines come separately (:func:`with_bylines`)."""
     return _cards(stories.values_list(*_CARD_COLUMNS))
+
+
+def story_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
+    """The first ``limit`` stories of ``stories`` (already filtered and ordered) as cards."""
+    return cards_of(stories[:limit])
 
 
 def newest_cards(stories: QuerySet, limit: int) -> list[StoryCard]:

@@ -206,14 +206,14 @@ class TagDetailView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         articles = newest_cards(Article.objects.published().tagged(tag), PROFILE_LIMIT)
-        shows = show_list_rows(Show.objects.tagged(tag).newest_first(), SHOW_LIMIT + 1)
+        shows, more_shows = show_list_rows(Show.objects.tagged(tag).newest_first(), SHOW_LIMIT)
         if not articles and not shows:
             raise Http404("Nothing public carries this tag.")
         return super().get_context_data(
             tag=tag,
             articles=articles,
-            shows=shows[:SHOW_LIMIT],
-            more_shows=len(shows) > SHOW_LIMIT,
+            shows=shows,
+            more_shows=more_shows,
             meta=PageMeta(
                 title=tag.name,
                 description=f"Stories and shows tagged \N{LEFT DOUBLE QUOTATION MARK}{tag.name}\N{RIGHT DOUBLE QUOTATION MARK}.",

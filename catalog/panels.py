@@ -167,11 +167,15 @@ def person_credits_html(values: Iterable[tuple]) -> SafeString:
 # -- lists of shows (a company's, a tag's) -----------------------------------------------
 
 SHOW_LIST_COLUMNS = ("title", "slug", "kind", "year_start", "year_end", "network_id", "network__name")
+_SHOW_KINDS: dict[str, str] = {kind: label.lower() for kind, label in Show.Kind.choices}
 
-def show_list_rows(shows, limit: int) -> list[tuple]:
+
+def show_list_rows(shows, limit: int) -> tuple[list[tuple], bool]:
     """The first ``limit`` of ``shows`` (filtered and ordered) as rows of
-    :data:`SHOW_LIST_COLUMNS`, in one query: no model instance per show."""
-    return list(shows.values_list(*SHOW_LIST_COLUMNS)[:limit])
+    :data:`SHOW_LIST_COLUMNS`, and whether there are more, in one query: no model instance
+    per show."""
+    rows = list(shows.values_list(*SHOW_LIST_COLUMNS)[: limit + 1])
+    return rows[:limit], len(rows) > limit
 
 
 def show_list_html(
@@ -181,11 +185,10 @@ def show_list_html(
     page does not repeat its name), or ``empty`` when there are none."""
     if not rows:
         return mark_safe(f'<p class="empty">{escape(empty or "None yet.")}</p>')  # noqa: S308 — escaped
-    kinds = {kind: str(label).lower() for kind, label in Show.Kind.choices}
     url = url_maker("catalog:show_detail", "slug")
     items = []
     for title, slug, kind, year_start, year_end, network_id, network_name in rows:
-        facts = escape(kinds.get(kind, kind))
+        facts = escape(_SHOW_KINDS.get(kind, kind))
         if year_start:
             facts += f", {year_start}"
             if year_end and year_end != year_start:

@@ -128,13 +128,13 @@ class CompanyDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         company: Company = self.object
-        network_shows = show_list_rows(Show.objects.on_network(company).newest_first(), SHOW_LIMIT + 1)
-        studio_shows = show_list_rows(Show.objects.from_studio(company).newest_first(), SHOW_LIMIT + 1)
+        network_shows, more_network = show_list_rows(Show.objects.on_network(company).newest_first(), SHOW_LIMIT)
+        studio_shows, more_studio = show_list_rows(Show.objects.from_studio(company).newest_first(), SHOW_LIMIT)
         return super().get_context_data(
-            network_shows=network_shows[:SHOW_LIMIT],
-            more_network_shows=len(network_shows) > SHOW_LIMIT,
-            studio_shows=studio_shows[:SHOW_LIMIT],
-            more_studio_shows=len(studio_shows) > SHOW_LIMIT,
+            network_shows=network_shows,
+            more_network_shows=more_network,
+            studio_shows=studio_shows,
+            more_studio_shows=more_studio,
             articles=newest_cards(
                 Article.objects.published().concerning_company(company), PROFILE_LIMIT
             ),

@@ -58,32 +58,21 @@ class PageMeta:
     def canonical_url(self) -> str:
         return absolute_url(self.path)
 
-    def _social_rendition(self) -> dict | None:
+    def _social_image(self) -> tuple[str, tuple[int, int] | None] | None:
+        """The absolute address of the largest rendition a social card needs (the original
+        until renditions exist) and its size when known; None without an image."""
+        image = self.image
+        if not image or not image.name:
+            return None
         fitting = [
             r
             for r in (self.image_renditions or {}).get("renditions") or []
             if r["width"] <= SOCIAL_IMAGE_WIDTH
         ]
-        return max(fitting, key=lambda r: r["width"]) if fitting else None
-
-    @property
-    def image_url(self) -> str:
-        """The absolute address of the largest rendition a social card needs (the original
-        until renditions exist), or "" without an image."""
-        image = self.image
-        if not image or not image.name:
-            return ""
-        best = self._social_rendition()
-        return absolute_url(image.storage.url(best["name"]) if best else image.url)
-
-    @property
-    def image_size(self) -> tuple[int, int] | None:
-        best = self._social_rendition() if self.image_url else None
-        return (best["width"], best["height"]) if best else None
-
-    @property
-    def twitter_card(self) -> str:
-        return "summary_large_image" if self.image_url else "summary"
+        if not fitting:
+            return absolute_url(image.url), None
+        best = max(fitting, key=lambda r: r["width"])
+        return absolute_url(image.storage.url(best["name"])), (best["width"], best["height"])
 
     def breadcrumb_data(self) -> dict[str, Any] | None:
         """schema.org ``BreadcrumbList``: the home page, then each step, each with its URL."""
@@ -108,7 +97,8 @@ class PageMeta:
         written here rather than by a template (a few dozen lookups on every page)."""
         e = escape
         canonical = e(self.canonical_url) if self.path else ""
-        image_url = e(self.image_url)
+        image_url, size = self._social_image() or ("", None)
+        image_url = e(image_url)
         lines = []
         if canonical:
             lines.append(f'<link rel="canonical" href="{canonical}">')
@@ -123,7 +113,7 @@ class PageMeta:
         lines.append('<meta property="og:locale" content="en_US">')
         if image_url:
             lines.append(f'<meta property="og:image" content="{image_url}">')
-            if size := self.image_size:
+            if size:
                 lines += [
                     f'<meta property="og:image:width" content="{size[0]}">',
                     f'<meta property="og:image:height" content="{size[1]}">',
