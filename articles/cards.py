@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -194,20 +194,34 @@ def _image_html(card: StoryCard) -> str:
     )
 
 
-class _MonthNames(dict):
-    """Month names (translated, so lazy in ``MONTHS``) read once per list, not per card."""
+class _Labels(dict):
+    """Translated (so lazy) labels of ``source`` read once per list, not once per card."""
 
-    def __missing__(self, month: int) -> str:
-        name = self[month] = str(MONTHS[month])
-        return name
+    def __init__(self, source: dict) -> None:
+        super().__init__()
+        self.source = source
+
+    def __missing__(self, key):
+        label = self[key] = str(self.source.get(key, key))
+        return label
 
 
-def card_html(
-    card: StoryCard, level: int = 3, *, tz: tzinfo | None = None, months: dict[int, str] | None = None
-) -> str:
-    """One card. A list passes the current time zone and a :class:`_MonthNames` it shares
-    across its cards (:func:`story_list_html`)."""
-    kicker = escape(str(KIND_LABELS.get(card.kind, card.kind)))
+class ListText(NamedTuple):
+    """What the cards of one list share: the time zone, month names and kind labels."""
+
+    tz: tzinfo
+    months: _Labels
+    kinds: _Labels
+
+    @classmethod
+    def now(cls) -> ListText:
+        return cls(timezone.get_current_timezone(), _Labels(MONTHS), _Labels(KIND_LABELS))
+
+
+def card_html(card: StoryCard, level: int = 3, *, text: ListText | None = None) -> str:
+    """One card. A list passes the :class:`ListText` its cards share (:func:`story_list_html`)."""
+    text = text or ListText.now()
+    kicker = escape(text.kinds[card.kind])
     if card.show_url:
         kicker += f' · <a href="{escape(card.show_url)}">{escape(card.show_title)}</a>'
     dek = f'<p class="card__dek">{escape(card.dek)}</p>' if card.dek else ""
@@ -215,11 +229,10 @@ def card_html(
     when = ""
     if card.published_at:
         # As the date filter writes "Y-m-d\TH:i:sO" and "F j, Y", without its formatter.
-        local = card.published_at.astimezone(tz or timezone.get_current_timezone())
-        month = (months if months is not None else _MonthNames())[local.month]
+        local = card.published_at.astimezone(text.tz)
         when = (
             f'<time datetime="{local.strftime("%Y-%m-%dT%H:%M:%S%z")}">'
-            f"{month} {local.day}, {local.year}</time>"
+            f"{text.months[local.month]} {local.day}, {local.year}</time>"
         )
     return (
         f'<article class="card">{_image_html(card)}'
@@ -236,6 +249,6 @@ def story_list_html(
     cards = [s if isinstance(s, StoryCard) else card_of(s) for s in stories]
     if not cards:
         return mark_safe(f'<p class="empty">{escape(empty)}</p>')  # noqa: S308 — escaped above
-    tz, months = timezone.get_current_timezone(), _MonthNames()
-    items = "".join(f"<li>{card_html(card, level, tz=tz, months=months)}</li>" for card in cards)
+    text = ListText.now()
+    items = "".join(f"<li>{card_html(card, level, text=text)}</li>" for card in cards)
     return mark_safe(f'<ul class="story-list" role="list">{items}</ul>')  # noqa: S308 — every value escaped

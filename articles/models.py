@@ -74,11 +74,6 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
-# The story page's cast & crew panel shows at most this many credits of its main show, and
-# links to the show's page for the rest.
-STORY_PANEL_CREDITS = 40
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self, at: datetime | None = None) -> ArticleQuerySet:
         """What the public may see: published (or scheduled) and publish time passed (by
@@ -177,8 +172,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.published(at).filter(pk__in=latest.values("article_id")[:limit]).newest()
 
     def newest_about_shows_of(self, person: int, *, at: datetime, limit: int) -> ArticleQuerySet:
-        """The ``limit`` newest public stories about a show the person is credited on that
-        do not name them (those are in :meth:`newest_mentioning`), as of ``at``.
+        """The ``limit`` newest public stories about a show the person is credited on, as of
+        ``at`` (whether or not they name the person: a page listing both drops the ones it
+        already lists under :meth:`newest_mentioning`).
 
         On PostgreSQL, each of the person's shows gives its own newest ``limit`` stories
         (the first rows of its ``article_show_newest`` index, ``LATERAL``) and only the
@@ -187,26 +183,21 @@ class ArticleQuerySet(models.QuerySet):
         filter.
         """
         if connections[self.db].vendor != "postgresql":
-            named = Article.objects.mentioning(person=person).values("pk")
-            return self.published(at).about_shows_of(person).exclude(pk__in=named).newest()
-        article, credit, mention = (m._meta.db_table for m in (Article, Credit, Mention))
+            return self.published(at).about_shows_of(person).newest()
+        article, credit = (m._meta.db_table for m in (Article, Credit))
         newest_per_show = RawSQL(  # noqa: S611 — see the note on its text below
             f"""
             SELECT per_show.id FROM (SELECT DISTINCT show_id FROM {credit} WHERE person_id = %s) shows
             CROSS JOIN LATERAL (
                 SELECT a.id, a.published_at FROM {article} a
                 WHERE a.main_show_id = shows.show_id AND a.status = ANY(%s) AND a.published_at <= %s
-                  AND NOT EXISTS (
-                      SELECT 1 FROM {mention} m
-                      WHERE m.article_id = a.id AND m.person_id = %s AND NOT m.excluded
-                  )
                 ORDER BY a.published_at DESC, a.id DESC
                 LIMIT {int(limit)}
             ) per_show
             ORDER BY per_show.published_at DESC, per_show.id DESC
             LIMIT {int(limit)}
             """,  # noqa: S608 — table names from the models, limit an int; values are parameters
-            (person, list(Article.LIVE_STATUSES), at, person),
+            (person, list(Article.LIVE_STATUSES), at),
         )
         return self.published(at).filter(pk__in=newest_per_show).newest()
 

@@ -16,14 +16,15 @@ from typing import NamedTuple
 
 from django.db import models
 
-from catalog.models import Credit, Show
-from catalog.panels import CreditRow, show_rows
+from catalog.models import Show
+from catalog.panels import CreditRow
+from catalog.profiles import Listed, top_credits
 from catalog.tags import prepared_tags
 from newsroom.links import TagLink, url_maker
 from newsroom.prepared import PreparedQuery
 
 from .cards import AuthorLink
-from .models import STORY_PANEL_CREDITS, Article, Byline, Mention
+from .models import Article, Byline, Mention
 
 
 class MentionRow(NamedTuple):
@@ -68,10 +69,6 @@ MENTIONS = PreparedQuery(
     ),
     "article_id",
 )
-PANEL = PreparedQuery(
-    lambda show_id: Credit.objects.top_of_billing(show_id, STORY_PANEL_CREDITS + 1),
-    "show_id",
-)
 
 
 def _mention_rows(rows: list[tuple]) -> list[MentionRow]:
@@ -97,11 +94,11 @@ def story_parts(article: Article) -> StoryParts:
     bylines = [AuthorLink(name, author_url(slug)) for name, slug in BYLINES.rows(article_id=article.pk)]
     tags = [TagLink(name, slug) for name, slug in TAGS.rows(article_id=article.pk)]
     mentions = _mention_rows(MENTIONS.rows(article_id=article.pk))
-    credits = show_rows(PANEL.rows(show_id=article.main_show_id)) if article.main_show_id else []
+    panel = top_credits(article.main_show_id) if article.main_show_id else Listed([], False)
     return StoryParts(
         bylines=bylines,
         tags=tags,
         mentions=mentions,
-        credits=credits[:STORY_PANEL_CREDITS],
-        more_credits=len(credits) > STORY_PANEL_CREDITS,
+        credits=panel.rows,
+        more_credits=panel.more,
     )

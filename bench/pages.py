@@ -111,8 +111,10 @@ def pick_targets() -> dict[str, str]:
         urls["story"] = story.get_absolute_url()
     if show:
         urls["show"] = show.get_absolute_url()
+        urls["show: full cast & crew"] = show.get_absolute_url() + "credits/"
     if person:
         urls["person"] = person.get_absolute_url()
+        urls["person: all credits"] = person.get_absolute_url() + "credits/"
     if company:
         urls["company"] = company.get_absolute_url()
     if tag:

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, DenseRank
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -480,6 +480,13 @@ class Person(RemembersLoaded, KeyedModel):
 # Above any billing order (a PositiveIntegerField holds up to 2**31 - 1 on every database).
 MAX_BILLING_ORDER = 2**31 - 1
 
+# A show's cast & crew panel, on the show's page and beside its stories, lists the top of its
+# billing: at most this many credits, then a link to the show's full cast & crew (paginated).
+PANEL_CREDITS = 40
+
+# How a person's shows are ordered on their pages: newest first, then by title.
+PERSON_SHOW_ORDER = (F("show__year_start").desc(nulls_last=True), F("show__title").asc(), F("show_id").asc())
+
 
 class CreditQuerySet(models.QuerySet):
     def cast(self) -> CreditQuerySet:
@@ -523,9 +530,16 @@ class CreditQuerySet(models.QuerySet):
     def person_page_values(self) -> CreditQuerySet:
         """A person's credits as their page groups them, as plain tuples (show id, title,
         slug, first year, role, character): newest show first, then by title."""
-        return self.order_by(
-            F("show__year_start").desc(nulls_last=True), "show__title", "show_id", "role", "order", "id"
-        ).values_list("show_id", "show__title", "show__slug", "show__year_start", "role", "character")
+        return self.order_by(*PERSON_SHOW_ORDER, "role", "order", "id").values_list(
+            "show_id", "show__title", "show__slug", "show__year_start", "role", "character"
+        )
+
+    def of_shows_ranked(self, first: int, last: int) -> CreditQuerySet:
+        """The credits of a person's ``first``-th to ``last``-th shows (counted from 1, in
+        :data:`PERSON_SHOW_ORDER`): a page of their credits that never splits a show."""
+        # A bigint, as SQL's dense_rank() gives (and as the stand-ins of prepared queries need).
+        rank = Window(DenseRank(), order_by=list(PERSON_SHOW_ORDER), output_field=models.BigIntegerField())
+        return self.annotate(show_rank=rank).filter(show_rank__gte=first, show_rank__lte=last)
 
 
 class Credit(RemembersLoaded, models.Model):

@@ -1,12 +1,13 @@
 """Credits arranged the way pages show them: cast in billing order, crew grouped by role,
 a person's credits grouped by show.
 
-The show and person pages list hundreds of credits, so they read them as plain rows
-(``CreditQuerySet.show_page_values()``, ``person_page_values()``: no model instances) and the blocks are
-written here rather than by a template loop: per credit, a template costs a dozen variable
-lookups and a ``reverse()`` for the link, which made these pages the slowest of the site.
-Links come from one reversed prefix per page (``newsroom.links.url_maker``). The story page's bounded
-panel goes through the same code with the top of the show's billing (``articles.story``).
+Credit lists are bounded: a show's panel (on its page and beside its stories) is the top of
+its billing, a person's page lists their newest shows, and the full lists are paginated pages
+of their own (``catalog.profiles``). They are still the longest lists of the site, so they are
+read as plain rows (``CreditQuerySet.show_page_values()``, ``person_page_values()``: no model
+instances) and the blocks are written here rather than by a template loop: per credit, a
+template costs a dozen variable lookups and a ``reverse()`` for the link. Links come from one
+reversed prefix per page (``newsroom.links.url_maker``).
 """
 
 from __future__ import annotations
@@ -122,15 +123,16 @@ def credits_html(cast: list[CreditRow], crew: list[RoleGroup], *, level: int = 3
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
-def person_credits_html(values: Iterable[tuple]) -> SafeString:
+def person_credits_html(values: Iterable[tuple], *, level: int = 3) -> SafeString:
     """A person's credits, from ``Credit.objects.person_page_values()`` rows: each show
-    (linked, with its first year) and their roles on it, cast first and crew in
-    :data:`CREW_ORDER`, with the characters they play.
+    (linked, with its first year, under a heading of ``level``) and their roles on it, cast
+    first and crew in :data:`CREW_ORDER`, with the characters they play.
 
     The rows come grouped by show (newest first), so each show is written as its last row
     is passed: one pass over the rows, no object per credit.
     """
     url = url_maker("catalog:show_detail", "slug")
+    h = f"h{int(level)}"
     unranked = len(_ROLE_RANK)
     parts: list[str] = []
     current = None
@@ -140,8 +142,8 @@ def person_credits_html(values: Iterable[tuple]) -> SafeString:
         title, slug, year_start = current[1:]
         year = f' <span class="muted">({year_start})</span>' if year_start else ""
         parts.append(
-            f'<h3 class="credits__heading"><a href="{escape(url(slug))}">{escape(title)}</a>'
-            f'{year}</h3>\n<ul class="credits" role="list">\n'
+            f'<{h} class="credits__heading"><a href="{escape(url(slug))}">{escape(title)}</a>'
+            f'{year}</{h}>\n<ul class="credits" role="list">\n'
         )
         for role in sorted(roles, key=lambda r: _ROLE_RANK.get(r, unranked)):
             characters = [c for c in roles[role] if c]

@@ -1,9 +1,11 @@
 """What the show and person pages list beside the entry itself, read as plain rows.
 
 Each list is a prepared query on the entry's id (``newsroom.prepared``): compiled once, run
-with the id, rows turned into links and credit rows without model instances. A show page
-with 300 credits and a person page with 300 credits are a handful of queries whose Python
-cost does not grow with anything but the rows they show.
+with the id, rows turned into links and credit rows without model instances. Every list is
+bounded: a show's page lists the top of its billing (:data:`~catalog.models.PANEL_CREDITS`)
+and a person's page their :data:`PERSON_PAGE_SHOWS` newest shows, each linking to a full list
+paginated by :data:`CREDIT_PAGE_CREDITS` credits or :data:`CREDIT_PAGE_SHOWS` shows; a show
+with 3,000 credits costs its page what one with 41 does.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from articles.models import Article
 from newsroom.links import Link, TagLink, url_maker
 from newsroom.prepared import PreparedQuery
 
-from .models import Credit, Person, Season, Show
-from .panels import CreditRow, show_rows
+from .models import PANEL_CREDITS, Credit, Person, Season, Show
+from .panels import show_rows
 
 # The pages' own rows: the show with its network, the show it spun off from and what the
 # public is told about its future (``with_effective_status``); the person.
@@ -33,11 +35,18 @@ PUBLIC_SHOW = PreparedQuery(
 )
 PERSON = PreparedQuery(lambda slug: Person.objects.for_detail().filter(slug=slug), "slug")
 
-SHOW_CREDITS = PreparedQuery(
-    lambda show_id: Credit.objects.filter(show_id=show_id).show_page_values(), "show_id"
+# The top of a show's billing (its panel), one credit more to know whether there are more.
+TOP_CREDITS = PreparedQuery(
+    lambda show_id: Credit.objects.top_of_billing(show_id, PANEL_CREDITS + 1), "show_id"
 )
+# A person's credits on their ``first``-th to ``last``-th shows, newest show first.
 PERSON_CREDITS = PreparedQuery(
-    lambda person_id: Credit.objects.filter(person_id=person_id).person_page_values(), "person_id"
+    lambda person_id, first, last: Credit.objects.filter(person_id=person_id)
+    .of_shows_ranked(first, last)
+    .person_page_values(),
+    "person_id",
+    "first",
+    "last",
 )
 # A show's studios, spinoffs and tags: three short lists read as one query (each a round
 # trip of its own cost more than the database spends on all three). Rows are (kind, name,
@@ -72,6 +81,12 @@ SHOW_LINKS = PreparedQuery(
 # How many stories each list on a profile page shows (the newest); the paginated story list
 # and the feeds have the rest.
 PROFILE_LIMIT = 20
+# How many of a person's shows their page lists with their credits (the newest); their full
+# credits page has the rest, this many shows a page.
+PERSON_PAGE_SHOWS = 40
+CREDIT_PAGE_SHOWS = 200
+# How many credits a show's full cast & crew page lists at a time.
+CREDIT_PAGE_CREDITS = 500
 
 STORIES_ABOUT_SHOW = CardList(
     lambda show_id, now: Article.objects.published(now).about(show_id).newest(),
@@ -89,11 +104,13 @@ STORIES_MENTIONING_PERSON = CardList(
     ),
     "person_id", limit=PROFILE_LIMIT,
 )
+# Twice the list's length: the page leaves out those it lists as naming the person (at most
+# PROFILE_LIMIT), and still has PROFILE_LIMIT others when there are that many.
 STORIES_ABOUT_THEIR_SHOWS = CardList(
     lambda person_id, now: Article.objects.newest_about_shows_of(
-        person_id, at=now, limit=PROFILE_LIMIT
+        person_id, at=now, limit=2 * PROFILE_LIMIT
     ),
-    "person_id", limit=PROFILE_LIMIT,
+    "person_id", limit=2 * PROFILE_LIMIT,
 )
 
 
@@ -126,14 +143,44 @@ def public_seasons(show_id: int) -> list[SeasonRow]:
     return [SeasonRow(*row) for row in SEASONS.rows(show_id=show_id, now=timezone.now())]
 
 
-def show_credits(show_id: int) -> list[CreditRow]:
-    """Every credit of a show, in billing order."""
-    return show_rows(SHOW_CREDITS.rows(show_id=show_id))
+class Listed(NamedTuple):
+    """Part of a longer list: the rows shown, and whether more come after them."""
+
+    rows: list
+    more: bool
 
 
-def person_credits(person_id: int) -> list[tuple]:
-    """Every credit of a person as ``person_page_values()`` rows, newest show first."""
-    return PERSON_CREDITS.rows(person_id=person_id)
+def top_credits(show_id: int) -> Listed:
+    """The show's panel: its first :data:`PANEL_CREDITS` credits in billing order."""
+    credits = show_rows(TOP_CREDITS.rows(show_id=show_id))
+    return Listed(credits[:PANEL_CREDITS], len(credits) > PANEL_CREDITS)
+
+
+def show_credits_page(show_id: int, page: int) -> Listed:
+    """The ``page``-th :data:`CREDIT_PAGE_CREDITS` credits of a show, in billing order."""
+    start = (page - 1) * CREDIT_PAGE_CREDITS
+    values = Credit.objects.filter(show_id=show_id).show_page_values()[start : start + CREDIT_PAGE_CREDITS + 1]
+    credits = show_rows(values)
+    return Listed(credits[:CREDIT_PAGE_CREDITS], len(credits) > CREDIT_PAGE_CREDITS)
+
+
+def person_credits(person_id: int, *, shows: int = PERSON_PAGE_SHOWS, page: int = 1) -> Listed:
+    """The person's credits on the ``page``-th ``shows`` of their shows, newest first, as
+    ``person_page_values()`` rows; every credit of each of those shows."""
+    first = (page - 1) * shows + 1
+    rows = PERSON_CREDITS.rows(person_id=person_id, first=first, last=first + shows)
+    # The rows of one show more than asked for, if there is one, come last.
+    seen: set[int] = set()
+    for index, row in enumerate(rows):
+        seen.add(row[0])
+        if len(seen) > shows:
+            return Listed(rows[:index], True)
+    return Listed(rows, False)
+
+
+def person_credits_page(person_id: int, page: int) -> Listed:
+    """The person's credits on the ``page``-th :data:`CREDIT_PAGE_SHOWS` of their shows."""
+    return person_credits(person_id, shows=CREDIT_PAGE_SHOWS, page=page)
 
 
 class ShowLinks(NamedTuple):

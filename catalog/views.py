@@ -1,7 +1,8 @@
-"""The public catalog pages: a show, a person, a company.
+"""The public catalog pages: a show, a person, a company, and the full credits of a show and
+of a person.
 
-Each page loads its entry through a named query shape (``for_detail()``), arranges the
-prefetched credits in Python (``catalog.panels``) and lists the newest published stories that
+Each page loads its entry through a named query shape (``for_detail()``, ``catalog.profiles``),
+writes its credits in Python (``catalog.panels``) and lists the newest published stories that
 concern it — bounded, each story once, drafts and scheduled stories never.
 """
 
@@ -11,10 +12,12 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.generic import DetailView
 
 from articles.cards import newest_cards, with_bylines
 from articles.models import Article
+from newsroom.links import page_url
 from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
 
@@ -30,8 +33,10 @@ from .profiles import (
     STORIES_MENTIONING_SHOW,
     links_of_show,
     person_credits,
+    person_credits_page,
     public_seasons,
-    show_credits,
+    show_credits_page,
+    top_credits,
 )
 from .structured_data import company_data, person_data, show_data
 
@@ -69,7 +74,7 @@ class ShowDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         show: Show = self.object
-        credits = show_credits(show.pk)
+        credits, more_credits = top_credits(show.pk)
         seasons = public_seasons(show.pk)
         links = links_of_show(show.pk)
         about = STORIES_ABOUT_SHOW.cards(show_id=show.pk)
@@ -77,6 +82,7 @@ class ShowDetailView(DetailView):
         with_bylines(about, mentioning)
         return super().get_context_data(
             credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
+            more_credits=more_credits,
             seasons=seasons,
             studios=links.studios,
             spinoffs=links.spinoffs,
@@ -91,6 +97,103 @@ class ShowDetailView(DetailView):
         )
 
 
+def page_number(request) -> int:
+    """The ``page`` a list was asked for: 1 when absent; not found unless a whole number from 1."""
+    value = request.GET.get("page", "1")
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise Http404("No such page.")
+    return int(value)
+
+
+def page_links(path: str, page: int, more: bool) -> dict[str, str]:
+    """The addresses of the pages before and after ``page`` of a list at ``path`` (the first
+    page is ``path`` itself); empty where there is none."""
+
+    def at(number: int) -> str:
+        return path if number == 1 else f"{path}?page={number}"
+
+    return {
+        "previous_url": at(page - 1) if page > 1 else "",
+        "next_url": at(page + 1) if more else "",
+        "page_path": at(page),
+    }
+
+
+class FullCreditsView(DetailView):
+    """Every credit of an entry, a page at a time: where a bounded panel links for the rest."""
+
+    url_name: str
+
+    def credits_page(self, page: int) -> tuple[SafeString, bool]:
+        """The ``page``-th page of credits, written, and whether more pages follow."""
+        raise NotImplementedError
+
+    def page_meta(self, path: str, page: int) -> PageMeta:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        page = page_number(self.request)
+        html, more = self.credits_page(page)
+        if page > 1 and not html:
+            raise Http404("No such page.")
+        links = page_links(page_url(self.url_name, slug=self.object.slug), page, more)
+        return super().get_context_data(
+            credits_html=html, page=page, meta=self.page_meta(links["page_path"], page), **links, **kwargs
+        )
+
+
+def _numbered(title: str, page: int) -> str:
+    return title if page == 1 else f"{title}, page {page}"
+
+
+class ShowCreditsView(FullCreditsView):
+    """A show's cast & crew, :data:`~catalog.profiles.CREDIT_PAGE_CREDITS` credits a page."""
+
+    context_object_name = "show"
+    template_name = "catalog/show_credits.html"
+    url_name = "catalog:show_credits"
+
+    def get_object(self, queryset=None) -> Show:
+        return _found(PUBLIC_SHOW.first(slug=self.kwargs["slug"], now=timezone.now()))
+
+    def credits_page(self, page: int) -> tuple[SafeString, bool]:
+        credits, more = show_credits_page(self.object.pk, page)
+        return credits_html(cast_of(credits), crew_by_role(credits), level=2), more
+
+    def page_meta(self, path: str, page: int) -> PageMeta:
+        show: Show = self.object
+        return PageMeta(
+            title=_numbered(f"Cast & crew of {show.title}", page),
+            description=f"Everyone credited on {show.title}: the cast with their characters, and the crew by role.",
+            path=path,
+            breadcrumbs=(*show_meta(show).breadcrumbs, ("Cast & crew", path)),
+        )
+
+
+class PersonCreditsView(FullCreditsView):
+    """A person's credits, :data:`~catalog.profiles.CREDIT_PAGE_SHOWS` shows a page."""
+
+    context_object_name = "person"
+    template_name = "catalog/person_credits.html"
+    url_name = "catalog:person_credits"
+
+    def get_object(self, queryset=None) -> Person:
+        return _found(PERSON.first(slug=self.kwargs["slug"]))
+
+    def credits_page(self, page: int) -> tuple[SafeString, bool]:
+        credits, more = person_credits_page(self.object.pk, page)
+        return person_credits_html(credits, level=2), more
+
+    def page_meta(self, path: str, page: int) -> PageMeta:
+        person: Person = self.object
+        return PageMeta(
+            title=_numbered(f"Credits of {person.name}", page),
+            description=f"Every show {person.name} is credited on, newest first, with their roles.",
+            path=path,
+            breadcrumbs=((person.name, person.get_absolute_url()), ("Credits", path)),
+        )
+
+
 class PersonDetailView(DetailView):
     context_object_name = "person"
 
@@ -100,10 +203,16 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person: Person = self.object
         mentioning = STORIES_MENTIONING_PERSON.cards(person_id=person.pk)
-        about_their_shows = STORIES_ABOUT_THEIR_SHOWS.cards(person_id=person.pk)
+        # Each story once: those already listed as naming them are left out of the second list.
+        listed = {card.id for card in mentioning}
+        about_their_shows = [
+            card for card in STORIES_ABOUT_THEIR_SHOWS.cards(person_id=person.pk) if card.id not in listed
+        ][:PROFILE_LIMIT]
         with_bylines(mentioning, about_their_shows)
+        credits, more_credits = person_credits(person.pk)
         return super().get_context_data(
-            credits_html=person_credits_html(person_credits(person.pk)),
+            credits_html=person_credits_html(credits),
+            more_credits=more_credits,
             stories_mentioning=mentioning,
             stories_about_their_shows=about_their_shows,
             structured_data=jsonld_script(person_data(person)),

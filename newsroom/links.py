@@ -92,7 +92,7 @@ class Link(NamedTuple):
 
 
 class TagLink(NamedTuple):
-    """A tag read as a plain row; tag pages are linked with ``{% url %}`` (Unicode slugs)."""
+    """A tag read as a plain row; linked with ``{% page_url %}``, which hands Unicode slugs to ``reverse()``."""
 
     name: str
     slug: str

@@ -25,6 +25,8 @@ def public_urls(db) -> list[str]:
         "/shows/bosch/",
         "/people/maggie-q/",
         "/people/courtney-taylor/",
+        "/shows/ballard/credits/",
+        "/people/michael-connelly/credits/",
         "/companies/prime-video/",
         "/companies/amazon-mgm-studios/",
         "/tags/renewals/",

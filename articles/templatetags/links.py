@@ -27,9 +27,10 @@ SITE_NAV = [
 
 
 @register.simple_tag
-def page_url(viewname: str) -> str:
-    """The address of a page that takes no arguments (``{% url viewname %}``)."""
-    return _page_url(viewname)
+def page_url(viewname: str, **kwargs: str | int) -> str:
+    """The address of a page (``{% url viewname name=value %}``), resolved once per view
+    name rather than by a walk of the URL patterns (``newsroom.links.page_url``)."""
+    return _page_url(viewname, **kwargs)
 
 
 @register.simple_tag(takes_context=True)

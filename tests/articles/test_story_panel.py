@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.models import STORY_PANEL_CREDITS
+from catalog.models import PANEL_CREDITS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def story_about_show_with(n_credits: int):
     return f.article("The ensemble series is renewed", main_show=show)
 
 
-@pytest.mark.parametrize("n_credits", [3, STORY_PANEL_CREDITS + 25])
+@pytest.mark.parametrize("n_credits", [3, PANEL_CREDITS + 25])
 def test_story_panel_is_bounded_with_a_link_to_the_full_credits(
     client, django_assert_num_queries, n_credits
 ):
@@ -27,10 +27,10 @@ def test_story_panel_is_bounded_with_a_link_to_the_full_credits(
         response = client.get(story.get_absolute_url())
 
     html = response.content.decode()
-    shown = min(n_credits, STORY_PANEL_CREDITS)
+    shown = min(n_credits, PANEL_CREDITS)
     assert html.count('href="/people/ensemble-member-') == shown
     assert "Ensemble Member 001" in html
     assert f"Ensemble Member {shown:03d}" in html
     assert f"Ensemble Member {shown + 1:03d}" not in html
-    full_link = 'Full cast &amp; crew of A big ensemble series'
-    assert (full_link in html) == (n_credits > STORY_PANEL_CREDITS)
+    full_link = '<a href="/shows/a-big-ensemble-series/credits/">Full cast &amp; crew of A big ensemble series</a>'
+    assert (full_link in html) == (n_credits > PANEL_CREDITS)

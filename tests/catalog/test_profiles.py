@@ -79,7 +79,7 @@ def test_a_season_announced_by_a_story_not_yet_public_stays_hidden():
 def test_person_story_lists_are_the_plain_filters_newest_first():
     """The index-shaped lists (newest mentions; each show's newest stories on PostgreSQL)
     give the stories the plain filters give, in the same order, drafts and future stories
-    never, a story naming the person only in the first list."""
+    never (the page leaves out of the second list what the first one lists)."""
     person = f.person()
     shows = [f.show() for _ in range(4)]
     for show in shows:
@@ -99,7 +99,7 @@ def test_person_story_lists_are_the_plain_filters_newest_first():
 
     published = Article.objects.published(now)
     named = published.mentioning(person=person).newest()[:20]
-    about = published.about_shows_of(person).exclude(pk__in=Article.objects.mentioning(person=person).values("pk")).newest()[:20]
+    about = published.about_shows_of(person).newest()[:40]
 
     assert [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)] == [a.pk for a in named]
     assert [c.id for c in STORIES_ABOUT_THEIR_SHOWS.cards(person_id=person.pk)] == [a.pk for a in about]

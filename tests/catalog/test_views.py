@@ -243,6 +243,26 @@ def test_person_page_lists_stories_mentioning_them_and_about_their_shows(client)
         assert story.title not in page.html
 
 
+def test_person_page_lists_each_story_once_and_fills_the_second_list(client):
+    """Stories about their shows that also name them: the twenty newest are under "mentioning";
+    older ones may fill "about their shows", which still lists twenty when there are."""
+    actor = f.person("Series Lead")
+    show = f.show("Long Runner")
+    f.credit(actor, show)
+    now = timezone.now()
+    stories = [f.article(main_show=show, published_at=now - timedelta(hours=i + 1)) for i in range(50)]
+    for story in stories[::2]:  # 25 name the actor
+        f.mention(story, actor)
+
+    page = Page(client.get(actor.get_absolute_url()))
+    news = lambda section: [h for h in page.hrefs(f'//section[@aria-labelledby="{section}"]') if h.startswith("/news/")]  # noqa: E731
+    mentioning, about = news("mentioning-heading"), news("shows-stories-heading")
+    assert mentioning == [s.get_absolute_url() for s in stories[::2][:20]]
+    expected = [s.get_absolute_url() for s in stories if s.get_absolute_url() not in mentioning][:20]
+    assert about == expected
+    assert not set(mentioning) & set(about)
+
+
 def test_excluded_mention_does_not_list_the_story_on_the_person(client):
     w = f.renewal_scenario()
     page = Page(client.get("/people/titus-welliver/"))

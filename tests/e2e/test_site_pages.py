@@ -27,6 +27,8 @@ def site_urls() -> list[str]:
         "/shows/ballard/",
         "/people/michael-connelly/",
         "/people/maggie-q/",
+        "/shows/ballard/credits/",
+        "/people/michael-connelly/credits/",
         "/companies/prime-video/",
         "/tags/renewals/",
         w.writer.get_absolute_url(),

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
 from articles.models import Article
+from catalog.models import Credit
 from newsroom.cache import HEADER
 from tests import factories as f
 
@@ -380,3 +381,24 @@ def test_a_client_refusing_gzip_gets_the_page_as_it_is(client, urls):
     assert state == "hit"
     assert not refused.has_header("Content-Encoding")
     assert refused.content == fresh.content
+
+
+def test_full_credits_pages_are_purged_with_the_show_and_people_they_list(
+    client, world, django_capture_on_commit_callbacks
+):
+    pages = {
+        "ballard credits": world.ballard.get_absolute_url() + "credits/",
+        "maggie credits": world.maggie.get_absolute_url() + "credits/",
+        "bosch credits": world.bosch.get_absolute_url() + "credits/",
+    }
+    warm(client, pages)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.maggie.name = "Maggie Q."
+        world.maggie.save()
+    assert cached(client, pages) == {"bosch credits"}
+    assert b"Maggie Q." in client.get(pages["ballard credits"]).content
+
+    warm(client, pages)
+    with django_capture_on_commit_callbacks(execute=True):
+        f.credit(world.titus, world.bosch, Credit.Role.EXECUTIVE_PRODUCER, order=9)
+    assert cached(client, pages) == {"ballard credits", "maggie credits"}
