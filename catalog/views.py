@@ -97,10 +97,15 @@ class ShowDetailView(DetailView):
         )
 
 
+# Far past any list's last page, and small enough that its offset stays a 64-bit integer.
+MAX_PAGE = 1_000_000
+
+
 def page_number(request) -> int:
-    """The ``page`` a list was asked for: 1 when absent; not found unless a whole number from 1."""
+    """The ``page`` a list was asked for: 1 when absent; not found unless a whole number from
+    1 to :data:`MAX_PAGE`."""
     value = request.GET.get("page", "1")
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
         raise Http404("No such page.")
     return int(value)
 

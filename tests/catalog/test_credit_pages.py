@@ -85,7 +85,7 @@ def test_full_cast_and_crew_pages_hold_every_credit_once_in_billing_order(client
     assert pages[0].breadcrumbs()[-2:] == [("Big Ensemble", site + "/shows/big-ensemble/"), ("Cast & crew", site + url)]
 
 
-@pytest.mark.parametrize("asked", ["4", "0", "-1", "two", "1.5", "²"])
+@pytest.mark.parametrize("asked", ["4", "0", "-1", "two", "1.5", "²", "1000000", "9" * 30])
 def test_a_credits_page_that_does_not_exist_is_not_found(client, monkeypatch, asked):
     monkeypatch.setattr(profiles, "CREDIT_PAGE_CREDITS", 7)
     monkeypatch.setattr(profiles, "CREDIT_PAGE_SHOWS", 7)
