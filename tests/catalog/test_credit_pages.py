@@ -96,12 +96,13 @@ def test_a_credits_page_that_does_not_exist_is_not_found(client, monkeypatch, as
     assert client.get("/people/no-such-person/credits/").status_code == 404
 
 
-def test_a_show_without_credits_has_an_empty_first_page(client):
-    show = f.show("Uncast")
-    page = Page(client.get(f"/shows/{show.slug}/credits/"))
-    assert page.response.status_code == 200
-    assert page.words('//p[@class="empty"]') == "No credits listed yet."
-    assert page.find('//nav[@class="pagination"]') == []
+def test_an_entry_without_credits_has_an_empty_first_page(client):
+    for entry in (f.show("Uncast"), f.person("Uncredited")):
+        page = Page(client.get(entry.get_absolute_url() + "credits/"))
+        assert page.response.status_code == 200
+        assert page.words('//p[@class="empty"]') == "No credits listed yet."
+        assert page.find('//nav[@class="pagination"]') == []
+        assert client.get(entry.get_absolute_url() + "credits/?page=2").status_code == 404
 
 
 def prolific(n_shows: int):
