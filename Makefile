@@ -14,6 +14,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# The address pages give for themselves (canonical links, feeds, the admin login printed).
+run: export NEWSROOM_SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from catalog.importers import import_catalog, read_catalog_file
 from newsroom.importing import ImportFailed, ImportStats, ProgressFactory, no_progress
@@ -23,7 +24,12 @@ DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_USERNAME = "demo"
 # Published on screen by design: the demo admin is for a developer's own machine.
 DEMO_PASSWORD = "newsroom-demo"  # noqa: S105
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
+
+
+def admin_url() -> str:
+    """Where the demo admin signs in: the site's address (``NEWSROOM_SITE_URL``, which
+    ``make run`` sets from its ``HOST`` and ``PORT``) and the admin's path."""
+    return f"{settings.SITE_URL}{reverse('admin:index')}"
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from articles.demo import ADMIN_URL, DEMO_PASSWORD, DEMO_USERNAME, load_demo
+from articles.demo import DEMO_PASSWORD, DEMO_USERNAME, admin_url, load_demo
 from newsroom.importing import ImportCommand, ImportFailed
 
 
@@ -40,13 +40,13 @@ class Command(ImportCommand):
         if result.password_works:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Admin: {ADMIN_URL}  username: {DEMO_USERNAME}  password: {DEMO_PASSWORD}"
+                    f"Admin: {admin_url()}  username: {DEMO_USERNAME}  password: {DEMO_PASSWORD}"
                 )
             )
         else:
             self.stdout.write(
                 self.style.WARNING(
-                    f"Admin: {ADMIN_URL}  username: {DEMO_USERNAME} — its password was changed "
+                    f"Admin: {admin_url()}  username: {DEMO_USERNAME} — its password was changed "
                     f"or it is no longer an active superuser; reset it with "
                     f"`manage.py changepassword {DEMO_USERNAME}`."
                 )
