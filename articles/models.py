@@ -203,11 +203,19 @@ class ArticleQuerySet(models.QuerySet):
 
     def concerning_company(self, company: Company) -> ArticleQuerySet:
         """Stories that name the company, are about one of its shows (as network or
-        studio), or that it first reported."""
+        studio), or that it first reported.
+
+        Each part is a set of ids (read once, hashed) rather than a join: the newest of a
+        network's stories are found without joining every newer story to its show, and the
+        stories naming it come from its ``mention_company_newest`` index alone (a story that
+        is live has a ``story_live_at``; one that is not is filtered out by ``published()``).
+        """
         studio_shows = Show.studios.through.objects.filter(company=company).values("show_id")
+        network_shows = Show.objects.filter(network=company).values("pk")
+        naming = Mention.objects.active().filter(company=company, story_live_at__isnull=False)
         return self.filter(
-            Q(pk__in=Mention.objects.active().filter(company=company).values("article_id"))
-            | Q(main_show__network=company)
+            Q(pk__in=naming.values("article_id"))
+            | Q(main_show__in=network_shows)
             | Q(main_show__in=studio_shows)
             | Q(source=company)
         )

@@ -356,6 +356,46 @@ def test_company_shows_are_bounded(client):
     assert "50 most recent" in page.words('//section[@aria-labelledby="network-shows-heading"]')
 
 
+def test_company_stories_are_the_newest_twenty_of_every_way_it_is_concerned(client):
+    """Named in a story, network or studio of its main show, or its source: the twenty
+    newest of all of them, newest first; an excluded mention and other stories never."""
+    studio = f.company("A Studio", kind=Company.Kind.STUDIO)
+    network = f.company("A Network", kind=Company.Kind.NETWORK)
+    on_network = f.show("On The Network", network=network, studios=[studio])
+    elsewhere = f.show("Elsewhere", studios=[studio])
+    now = timezone.now()
+    concerning = []
+    for i in range(24):
+        at = now - timedelta(hours=2 * i + 1)
+        way = i % 3
+        if way == 0:
+            story = f.article(main_show=elsewhere, published_at=at)  # as its show's studio
+        elif way == 1:
+            story = f.article(published_at=at)
+            f.mention(story, studio)
+        else:
+            story = f.article(source=studio, published_at=at)
+        concerning.append(story)
+        other = f.article(main_show=on_network, published_at=at - timedelta(minutes=30))
+        f.mention(other, studio, excluded=True)  # only on the network's page
+    not_named = f.article(published_at=now - timedelta(minutes=5))
+    f.mention(not_named, studio, excluded=True)
+
+    page = Page(client.get(studio.get_absolute_url()))
+    stories = [h for h in page.hrefs('//section[@aria-labelledby="stories-heading"]') if h.startswith("/news/")]
+    # The studio of On The Network too: its stories interleave with the others.
+    expected = Article.objects.published().filter(
+        pk__in=[s.pk for s in concerning] + list(Article.objects.filter(main_show=on_network).values_list("pk", flat=True))
+    ).order_by("-published_at", "-pk")[:20]
+    assert stories == [a.get_absolute_url() for a in expected]
+    assert not_named.get_absolute_url() not in page.hrefs()
+
+    network_page = Page(client.get(network.get_absolute_url()))
+    listed = [h for h in network_page.hrefs('//section[@aria-labelledby="stories-heading"]') if h.startswith("/news/")]
+    about_its_show = Article.objects.filter(main_show=on_network).order_by("-published_at", "-pk")[:20]
+    assert listed == [a.get_absolute_url() for a in about_its_show]
+
+
 def test_unknown_company_is_404(client):
     assert client.get("/companies/no-such-company/").status_code == 404
 
