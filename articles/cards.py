@@ -100,7 +100,7 @@ def story_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
 
 def newest_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
     """The newest ``limit`` of ``stories`` as cards with their bylines: two queries, for a
-    page with one list (an author's, a tag's, a company's)."""
+    page with one list (an author's, a tag's)."""
     cards = story_cards(stories.newest(), limit)
     with_bylines(cards)
     return cards

@@ -23,8 +23,8 @@ from articles.models import Article
 from newsroom.links import Link, TagLink, url_maker
 from newsroom.prepared import PreparedQuery
 
-from .models import PANEL_CREDITS, Credit, Person, Season, Show
-from .panels import show_rows
+from .models import PANEL_CREDITS, Company, Credit, Person, Season, Show
+from .panels import SHOW_LIST_COLUMNS, show_rows
 
 # The pages' own rows: the show with its network, the show it spun off from and what the
 # public is told about its future (``with_effective_status``); the person.
@@ -34,6 +34,7 @@ PUBLIC_SHOW = PreparedQuery(
     "now",
 )
 PERSON = PreparedQuery(lambda slug: Person.objects.for_detail().filter(slug=slug), "slug")
+COMPANY = PreparedQuery(lambda slug: Company.objects.for_detail().filter(slug=slug), "slug")
 
 # The top of a show's billing (its panel), one credit more to know whether there are more.
 TOP_CREDITS = PreparedQuery(
@@ -114,6 +115,28 @@ STORIES_ABOUT_THEIR_SHOWS = CardList(
 )
 
 
+STORIES_CONCERNING_COMPANY = CardList(
+    lambda company_id, now: Article.objects.published(now).concerning_company(company_id).newest(),
+    "company_id", limit=PROFILE_LIMIT,
+)
+
+# How many shows a company's page lists in each of its lists (the newest).
+COMPANY_SHOWS = 50
+
+
+def _company_show_list(shows) -> PreparedQuery:
+    """The company's newest :data:`COMPANY_SHOWS` of ``shows(company_id)``, and one more to
+    know whether there are more, as ``catalog.panels.SHOW_LIST_COLUMNS`` rows."""
+    return PreparedQuery(
+        lambda company_id: shows(company_id).newest_first().values_list(*SHOW_LIST_COLUMNS)[: COMPANY_SHOWS + 1],
+        "company_id",
+    )
+
+
+NETWORK_SHOWS = _company_show_list(lambda company_id: Show.objects.on_network(company_id))
+STUDIO_SHOWS = _company_show_list(lambda company_id: Show.objects.from_studio(company_id))
+
+
 SEASONS = PreparedQuery(
     lambda show_id, now: Season.objects.filter(show_id=show_id)
     .visible(now)
@@ -176,6 +199,12 @@ def person_credits(person_id: int, *, shows: int = PERSON_PAGE_SHOWS, page: int 
         if len(seen) > shows:
             return Listed(rows[:index], True)
     return Listed(rows, False)
+
+
+def company_shows(shows: PreparedQuery, company_id: int) -> Listed:
+    """:data:`NETWORK_SHOWS` or :data:`STUDIO_SHOWS` of a company, and whether it has more."""
+    rows = shows.rows(company_id=company_id)
+    return Listed(rows[:COMPANY_SHOWS], len(rows) > COMPANY_SHOWS)
 
 
 def person_credits_page(person_id: int, page: int) -> Listed:

@@ -15,22 +15,26 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.generic import DetailView
 
-from articles.cards import newest_cards, with_bylines
-from articles.models import Article
+from articles.cards import with_bylines
 from newsroom.links import page_url
 from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
 
 from .models import Company, Person, Show
-from .panels import cast_of, credits_html, crew_by_role, person_credits_html, show_list_rows
+from .panels import cast_of, credits_html, crew_by_role, person_credits_html
 from .profiles import (
+    COMPANY,
+    NETWORK_SHOWS,
     PERSON,
     PROFILE_LIMIT,
     PUBLIC_SHOW,
     STORIES_ABOUT_SHOW,
     STORIES_ABOUT_THEIR_SHOWS,
+    STORIES_CONCERNING_COMPANY,
     STORIES_MENTIONING_PERSON,
     STORIES_MENTIONING_SHOW,
+    STUDIO_SHOWS,
+    company_shows,
     links_of_show,
     person_credits,
     person_credits_page,
@@ -39,8 +43,6 @@ from .profiles import (
     top_credits,
 )
 from .structured_data import company_data, person_data, show_data
-
-SHOW_LIMIT = 50
 
 
 def _found(entry):
@@ -237,21 +239,23 @@ class PersonDetailView(DetailView):
 
 
 class CompanyDetailView(DetailView):
-    queryset = Company.objects.for_detail()
     context_object_name = "company"
+
+    def get_object(self, queryset=None) -> Company:
+        return _found(COMPANY.first(slug=self.kwargs["slug"]))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         company: Company = self.object
-        network_shows, more_network = show_list_rows(Show.objects.on_network(company).newest_first(), SHOW_LIMIT)
-        studio_shows, more_studio = show_list_rows(Show.objects.from_studio(company).newest_first(), SHOW_LIMIT)
+        network_shows, more_network = company_shows(NETWORK_SHOWS, company.pk)
+        studio_shows, more_studio = company_shows(STUDIO_SHOWS, company.pk)
+        stories = STORIES_CONCERNING_COMPANY.cards(company_id=company.pk)
+        with_bylines(stories)
         return super().get_context_data(
             network_shows=network_shows,
             more_network_shows=more_network,
             studio_shows=studio_shows,
             more_studio_shows=more_studio,
-            articles=newest_cards(
-                Article.objects.published().concerning_company(company), PROFILE_LIMIT
-            ),
+            articles=stories,
             structured_data=jsonld_script(company_data(company)),
             meta=PageMeta(
                 title=company.name,
