@@ -98,14 +98,6 @@ def story_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
     return cards_of(stories[:limit])
 
 
-def newest_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
-    """The newest ``limit`` of ``stories`` as cards with their bylines: two queries, for a
-    page with one list (an author's, a tag's)."""
-    cards = story_cards(stories.newest(), limit)
-    with_bylines(cards)
-    return cards
-
-
 class CardList:
     """A story list of a fixed shape (a profile's newest stories), prepared once.
 

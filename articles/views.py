@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -22,14 +21,15 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from catalog.models import Show
-from catalog.panels import cast_of, credits_html, crew_by_role, show_list_rows
+from catalog.panels import SHOW_LIST_COLUMNS, cast_of, credits_html, crew_by_role
+from catalog.profiles import Listed
 from newsroom.caching import content_changed_at
 from newsroom.links import page_url
 from newsroom.prepared import PreparedQuery
 from newsroom.seo import PageMeta, latest_feeds, profile_feeds
 from newsroom.structured_data import jsonld_script
 
-from .cards import CardList, cards_of, newest_cards, with_bylines
+from .cards import CardList, cards_of, with_bylines
 from .models import Article, Author
 from .scorecard import build_scorecard
 from .story import story_parts
@@ -46,6 +46,20 @@ SITE_DESCRIPTION = (
 
 # The home page's two lists as prepared card rows (articles.cards): the bylines of both in
 # one more query.
+# An author's and a tag's pages: the row, the newest stories as cards, a tag's newest shows.
+AUTHOR = PreparedQuery(lambda slug: Author.objects.filter(slug=slug), "slug")
+TAG = PreparedQuery(lambda slug: Tag.objects.filter(slug=slug), "slug")
+STORIES_BY_AUTHOR = CardList(
+    lambda author_id, now: Article.objects.published(now).by_author(author_id).newest(),
+    "author_id", limit=PROFILE_LIMIT,
+)
+STORIES_TAGGED = CardList(
+    lambda tag_id, now: Article.objects.published(now).tagged(tag_id).newest(), "tag_id", limit=PROFILE_LIMIT
+)
+SHOWS_TAGGED = PreparedQuery(
+    lambda tag_id: Show.objects.tagged(tag_id).newest_first().values_list(*SHOW_LIST_COLUMNS)[: SHOW_LIMIT + 1],
+    "tag_id",
+)
 LATEST_CARDS = CardList(lambda now: Article.objects.published(now).newest(), limit=HOME_LATEST)
 RENEWAL_CARDS = CardList(
     lambda now: Article.objects.published(now).renewal_news().newest(), limit=HOME_RENEWALS
@@ -174,13 +188,20 @@ class ArticleDetailView(DetailView):
 
 
 class AuthorDetailView(DetailView):
-    model = Author
     context_object_name = "author"
+
+    def get_object(self, queryset=None) -> Author:
+        author = AUTHOR.first(slug=self.kwargs["slug"])
+        if author is None:
+            raise Http404("No such author.")
+        return author
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         author: Author = self.object
+        articles = STORIES_BY_AUTHOR.cards(author_id=author.pk)
+        with_bylines(articles)
         return super().get_context_data(
-            articles=newest_cards(Article.objects.published().by_author(author), PROFILE_LIMIT),
+            articles=articles,
             structured_data=jsonld_script(author_data(author)),
             meta=PageMeta(
                 title=author.name,
@@ -204,9 +225,12 @@ class TagDetailView(TemplateView):
     template_name = "articles/tag_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        articles = newest_cards(Article.objects.published().tagged(tag), PROFILE_LIMIT)
-        shows, more_shows = show_list_rows(Show.objects.tagged(tag).newest_first(), SHOW_LIMIT)
+        tag = TAG.first(slug=self.kwargs["slug"])
+        if tag is None:
+            raise Http404("No such tag.")
+        articles = STORIES_TAGGED.cards(tag_id=tag.pk)
+        with_bylines(articles)
+        shows, more_shows = Listed.first(SHOWS_TAGGED.rows(tag_id=tag.pk), SHOW_LIMIT)
         if not articles and not shows:
             raise Http404("Nothing public carries this tag.")
         return super().get_context_data(

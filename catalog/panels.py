@@ -172,14 +172,6 @@ SHOW_LIST_COLUMNS = ("title", "slug", "kind", "year_start", "year_end", "network
 _SHOW_KINDS: dict[str, str] = {kind: label.lower() for kind, label in Show.Kind.choices}
 
 
-def show_list_rows(shows, limit: int) -> tuple[list[tuple], bool]:
-    """The first ``limit`` of ``shows`` (filtered and ordered) as rows of
-    :data:`SHOW_LIST_COLUMNS`, and whether there are more, in one query: no model instance
-    per show."""
-    rows = list(shows.values_list(*SHOW_LIST_COLUMNS)[: limit + 1])
-    return rows[:limit], len(rows) > limit
-
-
 def show_list_html(
     rows: list[tuple], *, more: bool = False, empty: str = "", exclude_network_id: int | None = None
 ) -> SafeString:

@@ -172,19 +172,23 @@ class Listed(NamedTuple):
     rows: list
     more: bool
 
+    @classmethod
+    def first(cls, rows: list, limit: int) -> Listed:
+        """The first ``limit`` of ``rows``, read with one more than that to know whether
+        there are more."""
+        return cls(rows[:limit], len(rows) > limit)
+
 
 def top_credits(show_id: int) -> Listed:
     """The show's panel: its first :data:`PANEL_CREDITS` credits in billing order."""
-    credits = show_rows(TOP_CREDITS.rows(show_id=show_id))
-    return Listed(credits[:PANEL_CREDITS], len(credits) > PANEL_CREDITS)
+    return Listed.first(show_rows(TOP_CREDITS.rows(show_id=show_id)), PANEL_CREDITS)
 
 
 def show_credits_page(show_id: int, page: int) -> Listed:
     """The ``page``-th :data:`CREDIT_PAGE_CREDITS` credits of a show, in billing order."""
     start = (page - 1) * CREDIT_PAGE_CREDITS
     values = Credit.objects.filter(show_id=show_id).show_page_values()[start : start + CREDIT_PAGE_CREDITS + 1]
-    credits = show_rows(values)
-    return Listed(credits[:CREDIT_PAGE_CREDITS], len(credits) > CREDIT_PAGE_CREDITS)
+    return Listed.first(show_rows(values), CREDIT_PAGE_CREDITS)
 
 
 def person_credits(person_id: int, *, shows: int = PERSON_PAGE_SHOWS, page: int = 1) -> Listed:
@@ -203,8 +207,7 @@ def person_credits(person_id: int, *, shows: int = PERSON_PAGE_SHOWS, page: int 
 
 def company_shows(shows: PreparedQuery, company_id: int) -> Listed:
     """:data:`NETWORK_SHOWS` or :data:`STUDIO_SHOWS` of a company, and whether it has more."""
-    rows = shows.rows(company_id=company_id)
-    return Listed(rows[:COMPANY_SHOWS], len(rows) > COMPANY_SHOWS)
+    return Listed.first(shows.rows(company_id=company_id), COMPANY_SHOWS)
 
 
 def person_credits_page(person_id: int, page: int) -> Listed:

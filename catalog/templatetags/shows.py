@@ -3,7 +3,8 @@
     {% load shows %}
     {% show_list shows more=more_shows empty="No shows carry this tag." exclude_network=company.pk %}
 
-``shows`` are rows from ``catalog.panels.show_list_rows()``.
+``shows`` are ``catalog.panels.SHOW_LIST_COLUMNS`` rows (a company's and a tag's prepared
+show lists: ``catalog.profiles``, ``articles.views``).
 """
 
 from django import template
