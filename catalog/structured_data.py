@@ -56,7 +56,7 @@ def company_ref(company: Company) -> dict[str, Any]:
 
 def credited_ref(credit: CreditRow, site: str) -> dict[str, Any]:
     """A credited person as a reference, from a panel row (its page address already made, a
-    path on ``site``: ``SITE_URL`` read once for a show's hundreds of credits)."""
+    path on ``site``: ``SITE_URL`` read once for all the credits a page lists)."""
     return {"@type": "Person", "name": credit.name, "url": f"{site}{credit.url}"}
 
 
