@@ -20,9 +20,8 @@ from django.views.decorators.http import condition
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from catalog.models import Show
-from catalog.panels import SHOW_LIST_COLUMNS, cast_of, credits_html, crew_by_role
-from catalog.profiles import Listed
+from catalog.panels import cast_of, credits_html, crew_by_role
+from catalog.profiles import TAGGED_SHOWS, newest_shows
 from newsroom.caching import content_changed_at
 from newsroom.links import page_url
 from newsroom.prepared import PreparedQuery
@@ -38,7 +37,6 @@ from .structured_data import article_data, author_data, website_data
 HOME_LATEST = 10
 HOME_RENEWALS = 6
 PROFILE_LIMIT = 20
-SHOW_LIMIT = 50
 SITE_DESCRIPTION = (
     "Entertainment news: renewals, cancellations, casting, and the shows and people behind them."
 )
@@ -46,7 +44,8 @@ SITE_DESCRIPTION = (
 
 # The home page's two lists as prepared card rows (articles.cards): the bylines of both in
 # one more query.
-# An author's and a tag's pages: the row, the newest stories as cards, a tag's newest shows.
+# An author's and a tag's pages: the row and the newest stories as cards (a tag's newest
+# shows: catalog.profiles.TAGGED_SHOWS).
 AUTHOR = PreparedQuery(lambda slug: Author.objects.filter(slug=slug), "slug")
 TAG = PreparedQuery(lambda slug: Tag.objects.filter(slug=slug), "slug")
 STORIES_BY_AUTHOR = CardList(
@@ -55,10 +54,6 @@ STORIES_BY_AUTHOR = CardList(
 )
 STORIES_TAGGED = CardList(
     lambda tag_id, now: Article.objects.published(now).tagged(tag_id).newest(), "tag_id", limit=PROFILE_LIMIT
-)
-SHOWS_TAGGED = PreparedQuery(
-    lambda tag_id: Show.objects.tagged(tag_id).newest_first().values_list(*SHOW_LIST_COLUMNS)[: SHOW_LIMIT + 1],
-    "tag_id",
 )
 LATEST_CARDS = CardList(lambda now: Article.objects.published(now).newest(), limit=HOME_LATEST)
 RENEWAL_CARDS = CardList(
@@ -191,10 +186,7 @@ class AuthorDetailView(DetailView):
     context_object_name = "author"
 
     def get_object(self, queryset=None) -> Author:
-        author = AUTHOR.first(slug=self.kwargs["slug"])
-        if author is None:
-            raise Http404("No such author.")
-        return author
+        return AUTHOR.first_or_404(slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         author: Author = self.object
@@ -225,12 +217,10 @@ class TagDetailView(TemplateView):
     template_name = "articles/tag_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        tag = TAG.first(slug=self.kwargs["slug"])
-        if tag is None:
-            raise Http404("No such tag.")
+        tag = TAG.first_or_404(slug=self.kwargs["slug"])
         articles = STORIES_TAGGED.cards(tag_id=tag.pk)
         with_bylines(articles)
-        shows, more_shows = Listed.first(SHOWS_TAGGED.rows(tag_id=tag.pk), SHOW_LIMIT)
+        shows, more_shows = newest_shows(TAGGED_SHOWS, tag_id=tag.pk)
         if not articles and not shows:
             raise Http404("Nothing public carries this tag.")
         return super().get_context_data(

@@ -120,21 +120,22 @@ STORIES_CONCERNING_COMPANY = CardList(
     "company_id", limit=PROFILE_LIMIT,
 )
 
-# How many shows a company's page lists in each of its lists (the newest).
-COMPANY_SHOWS = 50
+# How many shows a company's or a tag's page lists in each of its show lists (the newest).
+SHOW_LIST_LIMIT = 50
 
 
-def _company_show_list(shows) -> PreparedQuery:
-    """The company's newest :data:`COMPANY_SHOWS` of ``shows(company_id)``, and one more to
-    know whether there are more, as ``catalog.panels.SHOW_LIST_COLUMNS`` rows."""
+def show_list(shows, name: str) -> PreparedQuery:
+    """The newest :data:`SHOW_LIST_LIMIT` of ``shows(id)``, and one more to know whether there
+    are more, as ``catalog.panels.SHOW_LIST_COLUMNS`` rows; ``name`` names the id."""
     return PreparedQuery(
-        lambda company_id: shows(company_id).newest_first().values_list(*SHOW_LIST_COLUMNS)[: COMPANY_SHOWS + 1],
-        "company_id",
+        lambda **ids: shows(*ids.values()).newest_first().values_list(*SHOW_LIST_COLUMNS)[: SHOW_LIST_LIMIT + 1],
+        name,
     )
 
 
-NETWORK_SHOWS = _company_show_list(lambda company_id: Show.objects.on_network(company_id))
-STUDIO_SHOWS = _company_show_list(lambda company_id: Show.objects.from_studio(company_id))
+NETWORK_SHOWS = show_list(lambda company_id: Show.objects.on_network(company_id), "company_id")
+STUDIO_SHOWS = show_list(lambda company_id: Show.objects.from_studio(company_id), "company_id")
+TAGGED_SHOWS = show_list(lambda tag_id: Show.objects.tagged(tag_id), "tag_id")
 
 
 SEASONS = PreparedQuery(
@@ -205,9 +206,10 @@ def person_credits(person_id: int, *, shows: int = PERSON_PAGE_SHOWS, page: int 
     return Listed(rows, False)
 
 
-def company_shows(shows: PreparedQuery, company_id: int) -> Listed:
-    """:data:`NETWORK_SHOWS` or :data:`STUDIO_SHOWS` of a company, and whether it has more."""
-    return Listed.first(shows.rows(company_id=company_id), COMPANY_SHOWS)
+def newest_shows(shows: PreparedQuery, **ids: int) -> Listed:
+    """A :func:`show_list` (:data:`NETWORK_SHOWS`, :data:`STUDIO_SHOWS`, :data:`TAGGED_SHOWS`)
+    for these ids, and whether it has more."""
+    return Listed.first(shows.rows(**ids), SHOW_LIST_LIMIT)
 
 
 def person_credits_page(person_id: int, page: int) -> Listed:

@@ -34,8 +34,8 @@ from .profiles import (
     STORIES_MENTIONING_PERSON,
     STORIES_MENTIONING_SHOW,
     STUDIO_SHOWS,
-    company_shows,
     links_of_show,
+    newest_shows,
     person_credits,
     person_credits_page,
     public_seasons,
@@ -45,10 +45,18 @@ from .profiles import (
 from .structured_data import company_data, person_data, show_data
 
 
-def _found(entry):
-    if entry is None:
-        raise Http404("No such page.")
-    return entry
+class ShowPage:
+    """The show whose slug the URL names, as the public may see it (404 otherwise)."""
+
+    def get_object(self, queryset=None) -> Show:
+        return PUBLIC_SHOW.first_or_404(slug=self.kwargs["slug"], now=timezone.now())
+
+
+class PersonPage:
+    """The person whose slug the URL names (404 otherwise)."""
+
+    def get_object(self, queryset=None) -> Person:
+        return PERSON.first_or_404(slug=self.kwargs["slug"])
 
 
 def show_meta(show: Show) -> PageMeta:
@@ -68,11 +76,8 @@ def show_meta(show: Show) -> PageMeta:
     )
 
 
-class ShowDetailView(DetailView):
+class ShowDetailView(ShowPage, DetailView):
     context_object_name = "show"
-
-    def get_object(self, queryset=None) -> Show:
-        return _found(PUBLIC_SHOW.first(slug=self.kwargs["slug"], now=timezone.now()))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         show: Show = self.object
@@ -129,14 +134,23 @@ def page_links(path: str, page: int, more: bool) -> dict[str, str]:
 class FullCreditsView(DetailView):
     """Every credit of an entry, a page at a time: where a bounded panel links for the rest."""
 
+    template_name = "catalog/credits.html"
     url_name: str
+    heading: str  # the page's h1, its title's start and its breadcrumb
 
     def credits_page(self, page: int) -> tuple[SafeString, bool]:
         """The ``page``-th page of credits, written, and whether more pages follow."""
         raise NotImplementedError
 
-    def page_meta(self, path: str, page: int) -> PageMeta:
+    def entry_name(self) -> str:
         raise NotImplementedError
+
+    def description(self) -> str:
+        raise NotImplementedError
+
+    def parent_crumbs(self) -> tuple[tuple[str, str], ...]:
+        """The breadcrumbs down to the entry's own page."""
+        return ((self.entry_name(), self.object.get_absolute_url()),)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         page = page_number(self.request)
@@ -144,68 +158,61 @@ class FullCreditsView(DetailView):
         if page > 1 and not html:
             raise Http404("No such page.")
         links = page_links(page_url(self.url_name, slug=self.object.slug), page, more)
+        path = links["page_path"]
+        title = f"{self.heading} of {self.entry_name()}"
+        meta = PageMeta(
+            title=title if page == 1 else f"{title}, page {page}",
+            description=self.description(),
+            path=path,
+            breadcrumbs=(*self.parent_crumbs(), (self.heading, path)),
+        )
         return super().get_context_data(
-            credits_html=html, page=page, meta=self.page_meta(links["page_path"], page), **links, **kwargs
+            entry=self.object, entry_name=self.entry_name(), heading=self.heading,
+            credits_html=html, page=page, meta=meta, **links, **kwargs,
         )
 
 
-def _numbered(title: str, page: int) -> str:
-    return title if page == 1 else f"{title}, page {page}"
-
-
-class ShowCreditsView(FullCreditsView):
+class ShowCreditsView(ShowPage, FullCreditsView):
     """A show's cast & crew, :data:`~catalog.profiles.CREDIT_PAGE_CREDITS` credits a page."""
 
     context_object_name = "show"
-    template_name = "catalog/show_credits.html"
     url_name = "catalog:show_credits"
-
-    def get_object(self, queryset=None) -> Show:
-        return _found(PUBLIC_SHOW.first(slug=self.kwargs["slug"], now=timezone.now()))
+    heading = "Cast & crew"
 
     def credits_page(self, page: int) -> tuple[SafeString, bool]:
         credits, more = show_credits_page(self.object.pk, page)
         return credits_html(cast_of(credits), crew_by_role(credits), level=2), more
 
-    def page_meta(self, path: str, page: int) -> PageMeta:
-        show: Show = self.object
-        return PageMeta(
-            title=_numbered(f"Cast & crew of {show.title}", page),
-            description=f"Everyone credited on {show.title}: the cast with their characters, and the crew by role.",
-            path=path,
-            breadcrumbs=(*show_meta(show).breadcrumbs, ("Cast & crew", path)),
-        )
+    def entry_name(self) -> str:
+        return self.object.title
+
+    def description(self) -> str:
+        return f"Everyone credited on {self.object.title}: the cast with their characters, and the crew by role."
+
+    def parent_crumbs(self) -> tuple[tuple[str, str], ...]:
+        return show_meta(self.object).breadcrumbs
 
 
-class PersonCreditsView(FullCreditsView):
+class PersonCreditsView(PersonPage, FullCreditsView):
     """A person's credits, :data:`~catalog.profiles.CREDIT_PAGE_SHOWS` shows a page."""
 
     context_object_name = "person"
-    template_name = "catalog/person_credits.html"
     url_name = "catalog:person_credits"
-
-    def get_object(self, queryset=None) -> Person:
-        return _found(PERSON.first(slug=self.kwargs["slug"]))
+    heading = "Credits"
 
     def credits_page(self, page: int) -> tuple[SafeString, bool]:
         credits, more = person_credits_page(self.object.pk, page)
         return person_credits_html(credits, level=2), more
 
-    def page_meta(self, path: str, page: int) -> PageMeta:
-        person: Person = self.object
-        return PageMeta(
-            title=_numbered(f"Credits of {person.name}", page),
-            description=f"Every show {person.name} is credited on, newest first, with their roles.",
-            path=path,
-            breadcrumbs=((person.name, person.get_absolute_url()), ("Credits", path)),
-        )
+    def entry_name(self) -> str:
+        return self.object.name
+
+    def description(self) -> str:
+        return f"Every show {self.object.name} is credited on, newest first, with their roles."
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(PersonPage, DetailView):
     context_object_name = "person"
-
-    def get_object(self, queryset=None) -> Person:
-        return _found(PERSON.first(slug=self.kwargs["slug"]))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person: Person = self.object
@@ -242,12 +249,12 @@ class CompanyDetailView(DetailView):
     context_object_name = "company"
 
     def get_object(self, queryset=None) -> Company:
-        return _found(COMPANY.first(slug=self.kwargs["slug"]))
+        return COMPANY.first_or_404(slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         company: Company = self.object
-        network_shows, more_network = company_shows(NETWORK_SHOWS, company.pk)
-        studio_shows, more_studio = company_shows(STUDIO_SHOWS, company.pk)
+        network_shows, more_network = newest_shows(NETWORK_SHOWS, company_id=company.pk)
+        studio_shows, more_studio = newest_shows(STUDIO_SHOWS, company_id=company.pk)
         stories = STORIES_CONCERNING_COMPANY.cards(company_id=company.pk)
         with_bylines(stories)
         return super().get_context_data(

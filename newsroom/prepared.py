@@ -28,6 +28,7 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import _get_from_db, get_related_populators
+from django.http import Http404
 
 # Far outside any real id, slug or date, and distinct per parameter position.
 _INT_STAND_IN = -7_130_000_001
@@ -128,6 +129,14 @@ class PreparedQuery:
     def first(self, **values: Param) -> Model | None:
         found = self.objects(**values)
         return found[0] if found else None
+
+    def first_or_404(self, **values: Param) -> Model:
+        """:meth:`first`, or ``Http404`` when there is none (``get_object_or_404`` for a
+        page's own row)."""
+        found = self.first(**values)
+        if found is None:
+            raise Http404("No such page.")
+        return found
 
 
 def _adapt(connection, value: Any) -> Any:
