@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from django.db import models
 from django.db.models import F, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -49,34 +50,55 @@ PERSON_CREDITS = PreparedQuery(
     "first",
     "last",
 )
-# A show's studios, spinoffs and tags: three short lists read as one query (each a round
-# trip of its own cost more than the database spends on all three). Rows are (kind, name,
-# slug, year, id), ordered as each list reads (the parts lose their own default ordering,
-# which a compound statement may not have): studios by name, spinoffs by first year and
-# title, tags by name.
-_STUDIO, _SPINOFF, _TAG = 1, 2, 3
-_NO_YEAR = Value(None, output_field=models.IntegerField())
-SHOW_LINKS = PreparedQuery(
-    lambda show_id: Show.studios.through.objects.filter(show_id=show_id)
+# A show's studios, spinoffs, tags and public seasons: four short lists read as one query
+# (each a round trip of its own cost more than the database spends on all four). Rows are
+# (part, label, link, sort_year, sort_id, day, final), ordered as each list reads (the parts
+# lose their own default ordering, which a compound statement may not have): studios by
+# name, spinoffs by first year (undated last) and title, tags by name, seasons by number. A season's row is
+# (part, status, None, number, episode count, premiere date, is final).
+_STUDIO, _SPINOFF, _TAG, _SEASON = 1, 2, 3, 4
+# Typed NULLs: a bound parameter's NULL is text to PostgreSQL, which no date column unites with.
+_NO_YEAR = Cast(Value(None), models.IntegerField())
+_NO_LINK = Cast(Value(None), models.CharField())
+_NO_DAY = Cast(Value(None), models.DateField())
+_NO_FLAG = Cast(Value(None), models.BooleanField())
+_SHOW_LIST_COLUMNS = ("part", "label", "link", "sort_year", "sort_id", "day", "final")
+SHOW_LISTS = PreparedQuery(
+    lambda show_id, now: Show.studios.through.objects.filter(show_id=show_id)
     .annotate(
         part=Value(_STUDIO), label=F("company__name"), link=F("company__slug"),
-        sort_year=_NO_YEAR, sort_id=F("company_id"),
+        sort_year=_NO_YEAR, sort_id=F("company_id"), day=_NO_DAY, final=_NO_FLAG,
     )
     .order_by()
-    .values_list("part", "label", "link", "sort_year", "sort_id")
+    .values_list(*_SHOW_LIST_COLUMNS)
     .union(
         Show.objects.filter(spinoff_of_id=show_id)
-        .annotate(part=Value(_SPINOFF), label=F("title"), link=F("slug"), sort_year=F("year_start"), sort_id=F("id"))
+        .annotate(
+            part=Value(_SPINOFF), label=F("title"), link=F("slug"), sort_year=F("year_start"),
+            sort_id=F("id"), day=_NO_DAY, final=_NO_FLAG,
+        )
         .order_by()
-        .values_list("part", "label", "link", "sort_year", "sort_id"),
+        .values_list(*_SHOW_LIST_COLUMNS),
         Tag.objects.filter(catalog_taggedshow_items__content_object_id=show_id)
-        .annotate(part=Value(_TAG), label=F("name"), link=F("slug"), sort_year=_NO_YEAR, sort_id=F("id"))
+        .annotate(
+            part=Value(_TAG), label=F("name"), link=F("slug"), sort_year=_NO_YEAR,
+            sort_id=F("id"), day=_NO_DAY, final=_NO_FLAG,
+        )
         .order_by()
-        .values_list("part", "label", "link", "sort_year", "sort_id"),
+        .values_list(*_SHOW_LIST_COLUMNS),
+        Season.objects.filter(show_id=show_id)
+        .visible(now)
+        .annotate(
+            part=Value(_SEASON), label=F("status"), link=_NO_LINK, sort_year=F("number"),
+            sort_id=F("episode_count"), day=F("premiere_date"), final=F("is_final"),
+        )
+        .order_by()
+        .values_list(*_SHOW_LIST_COLUMNS),
         all=True,
     )
-    .order_by("part", "sort_year", "label", "sort_id"),
+    .order_by("part", F("sort_year").asc(nulls_last=True), "label", "sort_id"),
     "show_id",
+    "now",
 )
 
 # How many stories each list on a profile page shows (the newest); the paginated story list
@@ -138,15 +160,6 @@ STUDIO_SHOWS = show_list(lambda company_id: Show.objects.from_studio(company_id)
 TAGGED_SHOWS = show_list(lambda tag_id: Show.objects.tagged(tag_id), "tag_id")
 
 
-SEASONS = PreparedQuery(
-    lambda show_id, now: Season.objects.filter(show_id=show_id)
-    .visible(now)
-    .order_by("number")
-    .values_list("number", "is_final", "status", "premiere_date", "episode_count"),
-    "show_id",
-    "now",
-)
-
 SEASON_LABELS: dict[str, str] = dict(Season.Status.choices)
 
 
@@ -160,11 +173,6 @@ class SeasonRow(NamedTuple):
     @property
     def status_label(self) -> str:
         return SEASON_LABELS.get(self.status, self.status)
-
-
-def public_seasons(show_id: int) -> list[SeasonRow]:
-    """The show's seasons the public may see (``Season.objects.visible()``), in order."""
-    return [SeasonRow(*row) for row in SEASONS.rows(show_id=show_id, now=timezone.now())]
 
 
 class Listed(NamedTuple):
@@ -217,22 +225,26 @@ def person_credits_page(person_id: int, page: int) -> Listed:
     return person_credits(person_id, shows=CREDIT_PAGE_SHOWS, page=page)
 
 
-class ShowLinks(NamedTuple):
+class ShowLists(NamedTuple):
     studios: list[Link]
     spinoffs: list[Link]
     tags: list[TagLink]
+    seasons: list[SeasonRow]
 
 
-def links_of_show(show_id: int) -> ShowLinks:
-    """The show's studios, its spinoffs and its tags, in the order its page lists them."""
+def lists_of_show(show_id: int) -> ShowLists:
+    """The show's studios, spinoffs, tags and the seasons the public may see
+    (``Season.objects.visible()``), in the order its page lists them."""
     company_url = url_maker("catalog:company_detail", "slug")
     show_url = url_maker("catalog:show_detail", "slug")
-    links = ShowLinks([], [], [])
-    for kind, name, slug, _year, _key in SHOW_LINKS.rows(show_id=show_id):
-        if kind == _STUDIO:
-            links.studios.append(Link(name, company_url(slug)))
-        elif kind == _SPINOFF:
-            links.spinoffs.append(Link(name, show_url(slug)))
+    lists = ShowLists([], [], [], [])
+    for part, label, slug, number, count, day, final in SHOW_LISTS.rows(show_id=show_id, now=timezone.now()):
+        if part == _STUDIO:
+            lists.studios.append(Link(label, company_url(slug)))
+        elif part == _SPINOFF:
+            lists.spinoffs.append(Link(label, show_url(slug)))
+        elif part == _TAG:
+            lists.tags.append(TagLink(label, slug))
         else:
-            links.tags.append(TagLink(name, slug))
-    return links
+            lists.seasons.append(SeasonRow(number, final, label, day, count))
+    return lists

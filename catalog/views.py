@@ -34,11 +34,10 @@ from .profiles import (
     STORIES_MENTIONING_PERSON,
     STORIES_MENTIONING_SHOW,
     STUDIO_SHOWS,
-    links_of_show,
+    lists_of_show,
     newest_shows,
     person_credits,
     person_credits_page,
-    public_seasons,
     show_credits_page,
     top_credits,
 )
@@ -82,22 +81,21 @@ class ShowDetailView(ShowPage, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         show: Show = self.object
         credits, more_credits = top_credits(show.pk)
-        seasons = public_seasons(show.pk)
-        links = links_of_show(show.pk)
+        lists = lists_of_show(show.pk)
         about = STORIES_ABOUT_SHOW.cards(show_id=show.pk)
         mentioning = STORIES_MENTIONING_SHOW.cards(show_id=show.pk)
         with_bylines(about, mentioning)
         return super().get_context_data(
             credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
             more_credits=more_credits,
-            seasons=seasons,
-            studios=links.studios,
-            spinoffs=links.spinoffs,
-            tags=links.tags,
+            seasons=lists.seasons,
+            studios=lists.studios,
+            spinoffs=lists.spinoffs,
+            tags=lists.tags,
             stories_about=about,
             stories_mentioning=mentioning,
             structured_data=jsonld_script(
-                show_data(show, credits=credits, seasons=seasons, studios=links.studios)
+                show_data(show, credits=credits, seasons=lists.seasons, studios=lists.studios)
             ),
             meta=show_meta(show),
             **kwargs,

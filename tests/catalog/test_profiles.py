@@ -2,7 +2,7 @@
 as say: the show's effective status for every kind of deciding story, its public seasons, and
 the person's story lists."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,7 +13,7 @@ from catalog.profiles import (
     PUBLIC_SHOW,
     STORIES_ABOUT_THEIR_SHOWS,
     STORIES_MENTIONING_PERSON,
-    public_seasons,
+    lists_of_show,
 )
 from tests import factories as f
 
@@ -69,9 +69,9 @@ def test_a_season_announced_by_a_story_not_yet_public_stays_hidden():
     f.season(show, 1)
     f.season(show, 2, announced_by=later, is_final=True)
 
-    assert [s.number for s in public_seasons(show.pk)] == [1]
+    assert [s.number for s in lists_of_show(show.pk).seasons] == [1]
     Article.objects.filter(pk=later.pk).update(published_at=timezone.now() - timedelta(seconds=1))
-    seasons = public_seasons(show.pk)
+    seasons = lists_of_show(show.pk).seasons
     assert [(s.number, s.is_final) for s in seasons] == [(1, False), (2, True)]
     assert seasons[0].status_label == "Announced"
 
@@ -120,3 +120,37 @@ def test_a_story_leaves_the_lists_when_it_is_unpublished_and_returns_when_publis
     story.published_at = timezone.now() - timedelta(minutes=1)
     story.save()
     assert [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)] == [story.pk]
+
+
+def test_show_lists_read_as_one_query_each_in_its_own_order(django_assert_num_queries):
+    """Studios by name, spinoffs by first year then title, tags by name, seasons by number:
+    each list in its own order and with its own fields, though read as one compound query."""
+    show = f.show(studios=[f.company("Zeta Studios"), f.company("Alpha & Sons")], tags=["thriller", "crime"])
+    f.show("Later Spinoff", spinoff_of=show, year_start=2024)
+    f.show("B Spinoff", spinoff_of=show, year_start=2021)
+    f.show("A Spinoff", spinoff_of=show, year_start=2021)
+    f.show("Undated Spinoff", spinoff_of=show)
+    f.season(show, 2, status="in_production", episode_count=8, is_final=True)
+    f.season(show, 1, status="aired", premiere_date=date(2021, 5, 3), episode_count=10)
+    hidden = f.article(main_show=show, status=Article.Status.DRAFT)
+    f.season(show, 3, announced_by=hidden)
+    other = f.show(studios=[f.company("Other Studio")], tags=["comedy"])
+    f.show("Not a spinoff of it", spinoff_of=other)
+    f.season(other, 1)
+
+    with django_assert_num_queries(1):
+        lists = lists_of_show(show.pk)
+
+    assert [(s.name, s.url) for s in lists.studios] == [
+        ("Alpha & Sons", "/companies/alpha-sons/"), ("Zeta Studios", "/companies/zeta-studios/"),
+    ]
+    assert [s.name for s in lists.spinoffs] == ["A Spinoff", "B Spinoff", "Later Spinoff", "Undated Spinoff"]
+    assert lists.spinoffs[0].url == "/shows/a-spinoff/"
+    assert [t.name for t in lists.tags] == ["crime", "thriller"]
+    assert lists.seasons == [
+        (1, False, "aired", date(2021, 5, 3), 10),
+        (2, True, "in_production", None, 8),
+    ]
+    assert [s.status_label for s in lists.seasons] == ["Aired", "In production"]
+    empty = lists_of_show(f.show().pk)
+    assert empty == ([], [], [], [])

@@ -13,9 +13,9 @@ from tests.page import Page
 pytestmark = pytest.mark.django_db
 
 # The queries each page runs, whatever the amount of data (see the *_query_count tests).
-# show (with what its deciding story says), credits, seasons, its studios, spinoffs and tags
+# show (with what its deciding story says), credits, its studios, spinoffs, tags and seasons
 # (one query); stories about, stories mentioning, the bylines of both lists
-SHOW_QUERIES = 7
+SHOW_QUERIES = 6
 # person, credits, stories mentioning, stories about their shows, the bylines of both lists
 PERSON_QUERIES = 5
 # company, network shows, studio shows, stories + bylines
