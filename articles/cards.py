@@ -56,14 +56,14 @@ class StoryCard:
     bylines: list[AuthorLink] = field(default_factory=list)
 
 
-_CARD_COLUMNS = (
+CARD_COLUMNS = (
     "id", "title", "slug", "dek", "kind", "published_at", "created_at",
     "main_show__title", "main_show__slug", "hero_image", "hero_image_renditions",
 )
 
 
-def _cards(rows: Iterable[tuple]) -> list[StoryCard]:
-    """Cards from rows of ``_CARD_COLUMNS``; addresses as ``get_absolute_url`` writes them."""
+def cards_from_rows(rows: Iterable[tuple]) -> list[StoryCard]:
+    """Cards from rows of ``CARD_COLUMNS``; addresses as ``get_absolute_url`` writes them."""
     story_url = url_maker("articles:article_detail", "year", "month", "day", "slug")
     show_url = url_maker("catalog:show_detail", "slug")
     zone = timezone.get_current_timezone()
@@ -90,7 +90,7 @@ def _cards(rows: Iterable[tuple]) -> list[StoryCard]:
 def cards_of(stories: QuerySet) -> list[StoryCard]:
     """Every story of ``stories`` (already filtered, ordered and sliced: a page of a list)
     as cards, in one query. Bylines come separately (:func:`with_bylines`)."""
-    return _cards(stories.values_list(*_CARD_COLUMNS))
+    return cards_from_rows(stories.values_list(*CARD_COLUMNS))
 
 
 def story_cards(stories: QuerySet, limit: int) -> list[StoryCard]:
@@ -107,39 +107,60 @@ class CardList:
 
     def __init__(self, stories: Callable[..., QuerySet], *params: str, limit: int) -> None:
         self.query = PreparedQuery(
-            lambda **values: stories(**values).values_list(*_CARD_COLUMNS)[:limit], *params, "now"
+            lambda **values: stories(**values).values_list(*CARD_COLUMNS)[:limit], *params, "now"
         )
 
     def cards(self, **params: int) -> list[StoryCard]:
-        return _cards(self.query.rows(now=timezone.now(), **params))
+        return cards_from_rows(self.query.rows(now=timezone.now(), **params))
+
+
+def _bylines(ids: Iterable[int]) -> QuerySet:
+    return (
+        Byline.objects.filter(article_id__in=ids)
+        .order_by("article_id", "order", "id")
+        .values_list("article_id", "author__name", "author__slug")
+    )
 
 
 # Bylines for up to this many stories in one prepared query (a page's lists together).
 _BYLINE_BATCH = 40
 _BYLINE_SLOTS = tuple(f"article_{i}" for i in range(_BYLINE_BATCH))
-BYLINES = PreparedQuery(
-    lambda **ids: Byline.objects.filter(article_id__in=ids.values())
-    .order_by("article_id", "order", "id")
-    .values_list("article_id", "author__name", "author__slug"),
-    *_BYLINE_SLOTS,
-)
+BYLINES = PreparedQuery(lambda **ids: _bylines(ids.values()), *_BYLINE_SLOTS)
 
 
-def with_bylines(*lists: list[StoryCard]) -> None:
-    """Fill in the bylines of every card in ``lists``: one query for up to forty stories."""
+def _by_id(lists: Iterable[list[StoryCard]]) -> dict[int, list[StoryCard]]:
     by_id: dict[int, list[StoryCard]] = {}
     for cards in lists:
         for card in cards:
             by_id.setdefault(card.id, []).append(card)
+    return by_id
+
+
+def _add_bylines(by_id: dict[int, list[StoryCard]], rows: Iterable[tuple]) -> None:
+    author_url = url_maker("articles:author_detail", "slug")
+    for article_id, name, slug in rows:
+        link = AuthorLink(name, author_url(slug))
+        for card in by_id[article_id]:
+            card.bylines.append(link)
+
+
+def with_bylines(*lists: list[StoryCard]) -> None:
+    """Fill in the bylines of every card in ``lists``: one query for up to forty stories."""
+    by_id = _by_id(lists)
     ids = list(by_id)
     for start in range(0, len(ids), _BYLINE_BATCH):
         batch = ids[start : start + _BYLINE_BATCH]
         batch += [0] * (_BYLINE_BATCH - len(batch))  # no story has id 0
-        author_url = url_maker("articles:author_detail", "slug")
-        for article_id, name, slug in BYLINES.rows(**dict(zip(_BYLINE_SLOTS, batch, strict=True))):
-            link = AuthorLink(name, author_url(slug))
-            for card in by_id[article_id]:
-                card.bylines.append(link)
+        _add_bylines(by_id, BYLINES.rows(**dict(zip(_BYLINE_SLOTS, batch, strict=True))))
+
+
+def with_bylines_in_one_query(cards: list[StoryCard]) -> None:
+    """Fill in the bylines of ``cards`` with exactly one query, however many cards there are
+    and even when there are none: for a page whose query count must not depend on how many
+    of its entries are stories (search). Not prepared: its number of ids varies."""
+    by_id = _by_id([cards])
+    # Django sends no query for an empty ``IN``; no story has id 0.
+    _add_bylines(by_id, _bylines(list(by_id) or [0]))
 
 
 def card_of(article: Article) -> StoryCard:

@@ -14,8 +14,11 @@ Two engines behind one function, ``search(query, page=...)``:
 
 Both engines take at most ``CANDIDATES_PER_KIND`` best matches of each kind (stories on
 PostgreSQL: the best of the newest ``STORIES_RANKED`` that match), merge them by
-rank and paginate the merged list; only the page shown is then loaded, with its joins, so a
-search costs a fixed number of queries however large the archive is.
+rank and paginate the merged list. Each kind's query also reads what its results show (a
+story's card, a show's network, year and status…), so the page is built from those rows and
+only its stories' bylines are read after them. A search with results costs the same queries
+whatever kinds they are and however large the archive is: one per kind, then the bylines
+(run even for a page without stories). A search that finds nothing skips the bylines.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.paginator import Page, Paginator
@@ -35,9 +38,10 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    Model,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
@@ -45,8 +49,11 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.db.models.functions import Cast
 
+from articles.cards import CARD_COLUMNS, StoryCard, cards_from_rows, with_bylines_in_one_query
 from articles.models import Article
 from catalog.models import Company, Person, Show
+
+from .links import page_url
 
 Kind = Literal["story", "show", "person", "company"]
 
@@ -111,11 +118,27 @@ def normalize_query(raw: str | None) -> str:
     return _SPACE.sub(" ", text).strip()[:MAX_QUERY_LENGTH].strip()
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A show, person or company as a result shows it, in plain text (the template escapes
+    it). ``meta`` is the line under the name: ``None`` for a person without aliases, who has
+    no such line; a show or a company always has one, even empty."""
+
+    kicker: str
+    name: str
+    url: str
+    meta: str | None
+
+
 @dataclass(frozen=True)
 class Hit:
+    """One result: a story as its card (``card``), anything else as an ``entry``."""
+
     kind: Kind
-    obj: Model
+    pk: int
     rank: float
+    card: StoryCard | None = None
+    entry: Entry | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +157,7 @@ class _Candidate:
     kind: Kind
     pk: int
     rank: float
+    row: tuple[Any, ...]  # the kind's ``shown`` columns
 
 
 def search(query: str, *, page: int | str | None = 1, per_page: int = PER_PAGE) -> SearchResults:
@@ -146,7 +170,7 @@ def search(query: str, *, page: int | str | None = 1, per_page: int = PER_PAGE) 
     candidates = _candidates(query) if query else []
     paginator = Paginator(candidates, per_page)
     current = paginator.get_page(page)
-    current.object_list = _load(list(current.object_list))
+    current.object_list = _hits(list(current.object_list))
     return SearchResults(query=query, page=current, total=paginator.count)
 
 
@@ -157,27 +181,62 @@ def _candidates(query: str) -> list[_Candidate]:
     ranked = [
         _Candidate(
             kind,
-            pk,
-            rank + (EXACT_NAME_BONUS if kind != "story" and fold(name) == folded else 0.0),
+            row[0],
+            rank + (EXACT_NAME_BONUS if kind != "story" and fold(row[1]) == folded else 0.0),
+            row,
         )
-        for kind, pk, rank, name in found
+        for kind, rank, row in found
     ]
     order = {"show": 0, "person": 1, "company": 2, "story": 3}
     return sorted(ranked, key=lambda c: (-c.rank, order[c.kind], -c.pk))
 
 
-# What each kind searches: (queryset, name column, [(column, weight)]); the name column is
-# also weighed for the exact-name bonus.
-def _sources() -> dict[Kind, tuple[QuerySet, str, list[tuple[str, str]]]]:
+class _Source(NamedTuple):
+    queryset: QuerySet  # what may be found
+    searched: list[tuple[str, str]]  # (column, weight)
+    shown: tuple[str, ...]  # what a result shows: the pk, the name (for the bonus), the rest
+    # Columns of ``shown`` from another table, read by subqueries rather than joins:
+    # PostgreSQL computes them after the sort and the limit, for the results kept only,
+    # where a join would be read for every match ranked.
+    joined: dict[str, Subquery]
+
+
+# A story's card, its show's title and slug read by subqueries.
+_STORY_JOINED = {"main_show__title": "show_title", "main_show__slug": "show_slug"}
+_STORY_SHOWN = tuple(_STORY_JOINED.get(column, column) for column in CARD_COLUMNS)
+
+
+def _sources() -> dict[Kind, _Source]:
+    show = Show.objects.filter(pk=OuterRef("main_show_id")).order_by()
+    network = Company.objects.filter(pk=OuterRef("network_id")).order_by()
     return {
-        "story": (
+        "story": _Source(
             Article.objects.published(),
-            "title",
             [("title", "A"), ("dek", "B"), ("body", "C")],
+            _STORY_SHOWN,
+            {
+                "show_title": Subquery(show.values("title")),
+                "show_slug": Subquery(show.values("slug")),
+            },
         ),
-        "show": (Show.objects.all(), "title", [("title", "A"), ("aliases", "B")]),
-        "person": (Person.objects.all(), "name", [("name", "A"), ("aliases", "B")]),
-        "company": (Company.objects.all(), "name", [("name", "A"), ("aliases", "B")]),
+        "show": _Source(
+            Show.objects.all(),
+            [("title", "A"), ("aliases", "B")],
+            ("id", "title", "slug", "kind", "year_start", "status", "network_name"),
+            {"network_name": Subquery(network.values("name"))},
+        ),
+        "person": _Source(
+            Person.objects.all(),
+            [("name", "A"), ("aliases", "B")],
+            ("id", "name", "slug", "aliases"),
+            {},
+        ),
+        "company": _Source(
+            Company.objects.all(),
+            [("name", "A"), ("aliases", "B")],
+            ("id", "name", "slug", "kind"),
+            {},
+        ),
     }
 
 
@@ -203,10 +262,10 @@ class StoredStoryVector(Expression):
         return f"{compiler.quote_name_unless_alias(compiler.query.base_table)}.search_document", []
 
 
-def _postgres_candidates(query: str) -> list[tuple[Kind, int, float, str]]:
+def _postgres_candidates(query: str) -> list[tuple[Kind, float, tuple]]:
     search_query = SearchQuery(query, search_type="websearch", config=POSTGRES_CONFIG)
-    found: list[tuple[Kind, int, float, str]] = []
-    for kind, (queryset, name, columns) in _sources().items():
+    found: list[tuple[Kind, float, tuple]] = []
+    for kind, (queryset, columns, shown, joined) in _sources().items():
         vector = StoredStoryVector() if kind == "story" else search_vector(columns)
         if kind == "story":
             # Rank the newest matches only: a common word matches most of an archive, and
@@ -222,25 +281,25 @@ def _postgres_candidates(query: str) -> list[tuple[Kind, int, float, str]]:
         rows = (
             queryset.annotate(document=vector)
             .filter(document=search_query)
-            .annotate(rank=SearchRank(vector, search_query))
+            .annotate(rank=SearchRank(vector, search_query), **joined)
             .order_by("-rank", "-pk")
-            .values_list("pk", "rank", name)[:CANDIDATES_PER_KIND]
+            .values_list("rank", *shown)[:CANDIDATES_PER_KIND]
         )
-        found.extend((kind, pk, rank, label) for pk, rank, label in rows)
+        found.extend((kind, row[0], row[1:]) for row in rows)
     return found
 
 
 _WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
 
 
-def _portable_candidates(query: str) -> list[tuple[Kind, int, float, str]]:
+def _portable_candidates(query: str) -> list[tuple[Kind, float, tuple]]:
     # Quotes and a leading minus mean something to the PostgreSQL engine; here they are noise.
     words = [w.strip("\"'-") for w in fold(query).split()]
     words = [w for w in dict.fromkeys(words) if w]
     if not words:
         return []
-    found: list[tuple[Kind, int, float, str]] = []
-    for kind, (queryset, name, columns) in _sources().items():
+    found: list[tuple[Kind, float, tuple]] = []
+    for kind, (queryset, columns, shown, joined) in _sources().items():
         folded = {
             f"folded_{column}": Func(
                 F(column),
@@ -265,28 +324,63 @@ def _portable_candidates(query: str) -> list[tuple[Kind, int, float, str]]:
         rows = (
             queryset.annotate(**folded)
             .filter(every_word)
-            .annotate(rank=score)
+            .annotate(rank=score, **joined)
             .order_by("-rank", "-pk")
-            .values_list("pk", "rank", name)[:CANDIDATES_PER_KIND]
+            .values_list("rank", *shown)[:CANDIDATES_PER_KIND]
         )
-        found.extend((kind, pk, rank, label) for pk, rank, label in rows)
+        found.extend((kind, row[0], row[1:]) for row in rows)
     return found
 
 
-def _load(candidates: list[_Candidate]) -> list[Hit]:
-    """The page's objects, one query per kind present (plus bylines for stories)."""
-    loaders: dict[Kind, QuerySet] = {
-        "story": Article.objects.for_listing().defer("body", "body_html"),
-        "show": Show.objects.for_listing(),
-        "person": Person.objects.all(),
-        "company": Company.objects.all(),
-    }
-    objects: dict[Kind, dict[int, Model]] = {}
-    for kind, queryset in loaders.items():
-        pks = [c.pk for c in candidates if c.kind == kind]
-        objects[kind] = queryset.in_bulk(pks) if pks else {}
+_SHOW_KINDS = dict(Show.Kind.choices)
+_SHOW_STATUSES = dict(Show.Status.choices)
+_COMPANY_KINDS = dict(Company.Kind.choices)
+
+
+def _label(labels: dict, value: str) -> str:
+    """As ``get_FOO_display()``: the choice's label, or the value itself if not a choice."""
+    return str(labels.get(value, value))
+
+
+def _show(row: tuple) -> Entry:
+    _, title, slug, kind, year_start, status, network = row
+    place = [network] if network is not None else []
+    if year_start:
+        place.append(str(year_start))
+    meta = ", ".join(place)
+    if status:
+        meta += f" · {_label(_SHOW_STATUSES, status)}"
+    url = page_url("catalog:show_detail", slug=slug)
+    return Entry(_label(_SHOW_KINDS, kind), title, url, meta)
+
+
+def _person(row: tuple) -> Entry:
+    _, name, slug, aliases = row
+    meta = f"Also known as {', '.join(str(a) for a in aliases)}" if aliases else None
+    return Entry("Person", name, page_url("catalog:person_detail", slug=slug), meta)
+
+
+def _company(row: tuple) -> Entry:
+    _, name, slug, kind = row
+    url = page_url("catalog:company_detail", slug=slug)
+    return Entry("Company", name, url, _label(_COMPANY_KINDS, kind))
+
+
+_ENTRIES = {"show": _show, "person": _person, "company": _company}
+
+
+def _hits(candidates: list[_Candidate]) -> list[Hit]:
+    """The page's results from their candidate rows, and one query for the bylines of its
+    stories: run even when it has none, so that every page of results costs the same
+    queries. A page without results (nothing found) runs none."""
+    if not candidates:
+        return []
+    stories = [c for c in candidates if c.kind == "story"]
+    cards = dict(zip((c.pk for c in stories), cards_from_rows(c.row for c in stories), strict=True))
+    with_bylines_in_one_query(list(cards.values()))
     return [
-        Hit(c.kind, objects[c.kind][c.pk], c.rank)
+        Hit(c.kind, c.pk, c.rank, card=cards[c.pk])
+        if c.kind == "story"
+        else Hit(c.kind, c.pk, c.rank, entry=_ENTRIES[c.kind](c.row))
         for c in candidates
-        if c.pk in objects[c.kind]
     ]

@@ -4,14 +4,14 @@
     {% story_list articles level=3 empty="No stories yet." %}
     {% story_card article level=2 %}
 
-``articles`` may be cards read as rows (``articles.cards.story_cards``) or stories loaded
-with ``for_listing()``.
+Both take cards read as rows (``articles.cards.story_cards``) or stories loaded with
+``for_listing()``.
 """
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.cards import byline_html, card_html, card_of, story_list_html
+from articles.cards import StoryCard, byline_html, card_html, card_of, story_list_html
 
 register = template.Library()
 
@@ -23,7 +23,8 @@ def story_list(articles, level: int = 3, empty: str = "") -> SafeString:
 
 @register.simple_tag
 def story_card(article, level: int = 3) -> SafeString:
-    return mark_safe(card_html(card_of(article), int(level or 3)))  # noqa: S308 — escaped by card_html
+    card = article if isinstance(article, StoryCard) else card_of(article)
+    return mark_safe(card_html(card, int(level or 3)))  # noqa: S308 — escaped by card_html
 
 
 @register.simple_tag

@@ -8,7 +8,14 @@ import pytest
 from django.utils import timezone, translation
 from lxml import html
 
-from articles.cards import CardList, card_of, story_cards, story_list_html, with_bylines
+from articles.cards import (
+    CardList,
+    card_of,
+    story_cards,
+    story_list_html,
+    with_bylines,
+    with_bylines_in_one_query,
+)
 from articles.models import Article
 from tests import factories as f
 
@@ -63,6 +70,19 @@ def test_bylines_of_more_stories_than_one_query_takes(django_assert_num_queries)
         with_bylines(cards)
 
     assert all([a.name for a in card.bylines] == [writer.name] for card in cards)
+
+
+def test_bylines_in_one_query_however_many_stories_and_for_none(django_assert_num_queries):
+    first, second = f.author("Nellie Andreeva"), f.author("Joe Otterson")
+    stories = [f.article(authors=[second, first]) for _ in range(45)]
+    cards = story_cards(Article.objects.filter(pk__in=[s.pk for s in stories]).order_by("pk"), 100)
+
+    with django_assert_num_queries(1):
+        with_bylines_in_one_query(cards)
+    with django_assert_num_queries(1):
+        with_bylines_in_one_query([])
+
+    assert all([a.name for a in card.bylines] == ["Joe Otterson", "Nellie Andreeva"] for card in cards)
 
 
 def test_card_html_links_story_show_and_authors():
