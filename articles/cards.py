@@ -11,12 +11,14 @@ same way through :func:`card_of`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
@@ -56,9 +58,13 @@ class StoryCard:
     bylines: list[AuthorLink] = field(default_factory=list)
 
 
+# The hero image's renditions as their JSON text, decoded only for a card that has an image:
+# read as a JSONField, every card's value went through the field's converter, most of them an
+# empty object (0.3-0.4 ms of a profile page's forty cards).
+RENDITIONS_TEXT = Cast("hero_image_renditions", TextField())
 CARD_COLUMNS = (
     "id", "title", "slug", "dek", "kind", "published_at", "created_at",
-    "main_show__title", "main_show__slug", "hero_image", "hero_image_renditions",
+    "main_show__title", "main_show__slug", "hero_image", RENDITIONS_TEXT,
 )
 
 
@@ -81,7 +87,7 @@ def cards_from_rows(rows: Iterable[tuple]) -> list[StoryCard]:
                 show_title=show_title,
                 show_url=show_url(show_slug) if show_slug else None,
                 image=image or "",
-                renditions=renditions,
+                renditions=json.loads(renditions) if image and renditions else None,
             )
         )
     return cards

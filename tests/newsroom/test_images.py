@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.template import Context, Template
 from PIL import ExifTags, Image
 
+from articles.cards import story_cards, story_list_html
 from articles.models import Article, Author
 from catalog.models import Person, Show
 from newsroom.images import WIDTHS, refresh_renditions, slots, target_widths
@@ -240,3 +241,19 @@ def test_slots_cover_every_public_image():
     assert {(s.model, s.image_field) for s in slots()} == {
         (Article, "hero_image"), (Show, "poster"), (Person, "headshot"), (Author, "photo")
     }
+
+
+def test_a_card_read_as_a_row_shows_the_same_image_as_the_story(on_commit):
+    """Card rows carry the renditions as JSON text, decoded only for a card with an image."""
+    with on_commit():
+        pictured = f.article("Pictured", hero_image=upload("card.jpg", photo(1600, 900)))
+    plain = f.article("Plain")
+    stories = Article.objects.filter(pk__in=[pictured.pk, plain.pk]).order_by("pk")
+
+    cards = story_cards(stories, 2)
+
+    assert cards[0].renditions == Article.objects.get(pk=pictured.pk).hero_image_renditions
+    assert cards[1].renditions is None and cards[1].image == ""
+    from_rows = str(story_list_html(cards[:1]))
+    assert 'srcset="' in from_rows and 'width="960" height="540"' in from_rows
+    assert from_rows == str(story_list_html(stories.for_listing().filter(pk=pictured.pk)))
