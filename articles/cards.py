@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, NamedTuple
 
-from django.db.models import QuerySet, TextField
+from django.db.models import QuerySet, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -118,6 +118,39 @@ class CardList:
 
     def cards(self, **params: int) -> list[StoryCard]:
         return cards_from_rows(self.query.rows(now=timezone.now(), **params))
+
+
+class CardLists:
+    """A page's story lists (a profile's "about" and "mentioning"), prepared once and read as
+    one query: each list's own rows, newest first, without a round trip per list.
+
+    ``lists`` are ``(stories, limit)`` pairs, ``stories`` as :class:`CardList` takes it (the
+    newest first). A story in two lists comes in both. Each list is the part of a compound
+    statement that selects the stories whose ids its own sliced query gives (a part may not
+    be sliced itself on SQLite).
+    """
+
+    def __init__(self, *lists: tuple[Callable[..., QuerySet], int], params: tuple[str, ...]) -> None:
+        self.count = len(lists)
+
+        def build(**values) -> QuerySet:
+            parts = [
+                Article.objects.filter(pk__in=stories(**values).values("pk")[:limit])
+                .annotate(list_number=Value(number))
+                .order_by()
+                .values_list(*CARD_COLUMNS, "list_number")
+                for number, (stories, limit) in enumerate(lists)
+            ]
+            return parts[0].union(*parts[1:], all=True).order_by("list_number", "-published_at", "-id")
+
+        self.query = PreparedQuery(build, *params, "now")
+
+    def cards(self, **params: int) -> list[list[StoryCard]]:
+        """The lists' cards, in the order the lists were given."""
+        rows: list[list[tuple]] = [[] for _ in range(self.count)]
+        for row in self.query.rows(now=timezone.now(), **params):
+            rows[row[-1]].append(row[:-1])
+        return [cards_from_rows(part) for part in rows]
 
 
 def _bylines(ids: Iterable[int]) -> QuerySet:

@@ -19,7 +19,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.cards import CardList
+from articles.cards import CardList, CardLists
 from articles.models import Article
 from newsroom.links import Link, TagLink, url_maker
 from newsroom.prepared import PreparedQuery
@@ -111,29 +111,34 @@ CREDIT_PAGE_SHOWS = 200
 # How many credits a show's full cast & crew page lists at a time.
 CREDIT_PAGE_CREDITS = 500
 
-STORIES_ABOUT_SHOW = CardList(
-    lambda show_id, now: Article.objects.published(now).about(show_id).newest(),
-    "show_id", limit=PROFILE_LIMIT,
-)
-STORIES_MENTIONING_SHOW = CardList(
-    lambda show_id, now: Article.objects.newest_mentioning(
-        show=show_id, at=now, limit=PROFILE_LIMIT
-    ).exclude(main_show=show_id),
-    "show_id", limit=PROFILE_LIMIT,
-)
-STORIES_MENTIONING_PERSON = CardList(
-    lambda person_id, now: Article.objects.newest_mentioning(
-        person=person_id, at=now, limit=PROFILE_LIMIT
+# A show's stories: about it, and mentioning it (those about it left out), one query.
+SHOW_STORIES = CardLists(
+    (lambda show_id, now: Article.objects.published(now).about(show_id).newest(), PROFILE_LIMIT),
+    (
+        lambda show_id, now: Article.objects.newest_mentioning(
+            show=show_id, at=now, limit=PROFILE_LIMIT
+        ).exclude(main_show=show_id),
+        PROFILE_LIMIT,
     ),
-    "person_id", limit=PROFILE_LIMIT,
+    params=("show_id",),
 )
-# Twice the list's length: the page leaves out those it lists as naming the person (at most
+# A person's stories: naming them, and about the shows they are credited on, one query. Twice
+# the second list's length: the page leaves out those it lists as naming the person (at most
 # PROFILE_LIMIT), and still has PROFILE_LIMIT others when there are that many.
-STORIES_ABOUT_THEIR_SHOWS = CardList(
-    lambda person_id, now: Article.objects.newest_about_shows_of(
-        person_id, at=now, limit=2 * PROFILE_LIMIT
+PERSON_STORIES = CardLists(
+    (
+        lambda person_id, now: Article.objects.newest_mentioning(
+            person=person_id, at=now, limit=PROFILE_LIMIT
+        ),
+        PROFILE_LIMIT,
     ),
-    "person_id", limit=2 * PROFILE_LIMIT,
+    (
+        lambda person_id, now: Article.objects.newest_about_shows_of(
+            person_id, at=now, limit=2 * PROFILE_LIMIT
+        ),
+        2 * PROFILE_LIMIT,
+    ),
+    params=("person_id",),
 )
 
 

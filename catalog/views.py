@@ -26,13 +26,11 @@ from .profiles import (
     COMPANY,
     NETWORK_SHOWS,
     PERSON,
+    PERSON_STORIES,
     PROFILE_LIMIT,
     PUBLIC_SHOW,
-    STORIES_ABOUT_SHOW,
-    STORIES_ABOUT_THEIR_SHOWS,
+    SHOW_STORIES,
     STORIES_CONCERNING_COMPANY,
-    STORIES_MENTIONING_PERSON,
-    STORIES_MENTIONING_SHOW,
     STUDIO_SHOWS,
     lists_of_show,
     newest_shows,
@@ -82,8 +80,7 @@ class ShowDetailView(ShowPage, DetailView):
         show: Show = self.object
         credits, more_credits = top_credits(show.pk)
         lists = lists_of_show(show.pk)
-        about = STORIES_ABOUT_SHOW.cards(show_id=show.pk)
-        mentioning = STORIES_MENTIONING_SHOW.cards(show_id=show.pk)
+        about, mentioning = SHOW_STORIES.cards(show_id=show.pk)
         with_bylines(about, mentioning)
         return super().get_context_data(
             credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
@@ -214,12 +211,10 @@ class PersonDetailView(PersonPage, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person: Person = self.object
-        mentioning = STORIES_MENTIONING_PERSON.cards(person_id=person.pk)
+        mentioning, about_shows = PERSON_STORIES.cards(person_id=person.pk)
         # Each story once: those already listed as naming them are left out of the second list.
         listed = {card.id for card in mentioning}
-        about_their_shows = [
-            card for card in STORIES_ABOUT_THEIR_SHOWS.cards(person_id=person.pk) if card.id not in listed
-        ][:PROFILE_LIMIT]
+        about_their_shows = [card for card in about_shows if card.id not in listed][:PROFILE_LIMIT]
         with_bylines(mentioning, about_their_shows)
         credits, more_credits = person_credits(person.pk)
         return super().get_context_data(

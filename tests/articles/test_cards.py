@@ -10,6 +10,7 @@ from lxml import html
 
 from articles.cards import (
     CardList,
+    CardLists,
     card_of,
     story_cards,
     story_list_html,
@@ -44,6 +45,34 @@ def test_a_prepared_list_is_the_newest_public_stories_of_its_entity():
     assert [c.url for c in cards] == [s.get_absolute_url() for s in stories[:5]]
     assert cards[0].show_url == show.get_absolute_url()
     assert ABOUT.cards(show_id=other.pk)[0].show_title == other.title
+
+
+ABOUT_AND_NAMING = CardLists(
+    (lambda show_id, now: Article.objects.published(now).about(show_id).newest(), 3),
+    (lambda show_id, now: Article.objects.published(now).mentioning(show=show_id).newest(), 2),
+    params=("show_id",),
+)
+
+
+def test_lists_read_together_are_each_what_it_would_be_alone(django_assert_num_queries):
+    show, other = f.show(), f.show()
+    now = timezone.now()
+    about = [f.article(main_show=show, published_at=now - timedelta(hours=h)) for h in range(1, 6)]
+    naming = [f.article(published_at=now - timedelta(minutes=m)) for m in (30, 90, 150)]
+    for story in [*naming, about[0]]:  # one story in both lists
+        f.mention(story, show)
+    f.mention(f.article(status=Article.Status.DRAFT, published_at=None), show)
+    f.article(main_show=other)
+
+    with django_assert_num_queries(1):
+        first, second = ABOUT_AND_NAMING.cards(show_id=show.pk)
+
+    assert [c.id for c in first] == [s.pk for s in about[:3]]
+    assert [c.id for c in second] == [naming[0].pk, about[0].pk]
+    assert [c.url for c in first] == [s.get_absolute_url() for s in about[:3]]
+    assert first[0].show_title == show.title and second[0].show_url is None
+    assert ABOUT_AND_NAMING.cards(show_id=other.pk)[1] == []
+    assert ABOUT_AND_NAMING.cards(show_id=f.show().pk) == [[], []]
 
 
 def test_bylines_for_every_list_in_one_query_in_byline_order(django_assert_num_queries):

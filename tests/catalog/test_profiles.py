@@ -10,9 +10,8 @@ from django.utils import timezone
 from articles.models import Article
 from catalog.models import Show
 from catalog.profiles import (
+    PERSON_STORIES,
     PUBLIC_SHOW,
-    STORIES_ABOUT_THEIR_SHOWS,
-    STORIES_MENTIONING_PERSON,
     lists_of_show,
 )
 from tests import factories as f
@@ -101,25 +100,25 @@ def test_person_story_lists_are_the_plain_filters_newest_first():
     named = published.mentioning(person=person).newest()[:20]
     about = published.about_shows_of(person).newest()[:40]
 
-    assert [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)] == [a.pk for a in named]
-    assert [c.id for c in STORIES_ABOUT_THEIR_SHOWS.cards(person_id=person.pk)] == [a.pk for a in about]
-    assert excluded.pk not in [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)]
+    assert [c.id for c in PERSON_STORIES.cards(person_id=person.pk)[0]] == [a.pk for a in named]
+    assert [c.id for c in PERSON_STORIES.cards(person_id=person.pk)[1]] == [a.pk for a in about]
+    assert excluded.pk not in [c.id for c in PERSON_STORIES.cards(person_id=person.pk)[0]]
 
 
 def test_a_story_leaves_the_lists_when_it_is_unpublished_and_returns_when_published():
     person = f.person()
     story = f.article()
     f.mention(story, person)
-    assert [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)] == [story.pk]
+    assert [c.id for c in PERSON_STORIES.cards(person_id=person.pk)[0]] == [story.pk]
 
     story.status = Article.Status.DRAFT
     story.save()
-    assert STORIES_MENTIONING_PERSON.cards(person_id=person.pk) == []
+    assert PERSON_STORIES.cards(person_id=person.pk)[0] == []
 
     story.status = Article.Status.PUBLISHED
     story.published_at = timezone.now() - timedelta(minutes=1)
     story.save()
-    assert [c.id for c in STORIES_MENTIONING_PERSON.cards(person_id=person.pk)] == [story.pk]
+    assert [c.id for c in PERSON_STORIES.cards(person_id=person.pk)[0]] == [story.pk]
 
 
 def test_show_lists_read_as_one_query_each_in_its_own_order(django_assert_num_queries):

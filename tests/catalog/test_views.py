@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 
 # The queries each page runs, whatever the amount of data (see the *_query_count tests).
 # show (with what its deciding story says), credits, its studios, spinoffs, tags and seasons
-# (one query); stories about, stories mentioning, the bylines of both lists
-SHOW_QUERIES = 6
-# person, credits, stories mentioning, stories about their shows, the bylines of both lists
-PERSON_QUERIES = 5
+# (one query), stories about and mentioning it (one query), the bylines of both lists
+SHOW_QUERIES = 5
+# person, credits, stories mentioning them and about their shows (one query), the bylines
+PERSON_QUERIES = 4
 # company, network shows, studio shows, stories + bylines
 COMPANY_QUERIES = 5
 
