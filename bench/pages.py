@@ -84,6 +84,7 @@ def pick_targets() -> dict[str, str]:
     from taggit.models import Tag
 
     from articles.models import Article, Author
+    from articles.views import ArticleListView
     from catalog.models import Company, Person, Show
 
     def marquee(model, key, order):
@@ -102,11 +103,9 @@ def pick_targets() -> dict[str, str]:
     company = show.network if show and show.network_id else Company.objects.first()
     tag = Tag.objects.annotate(n=Count("articles_taggedarticle_items")).order_by("-n").first()
     author = Author.objects.annotate(n=Count("bylines")).order_by("-n").first()
-    urls = {
-        "home": "/",
-        "story list": "/news/",
-        "story list, page 3": "/news/?page=3",
-    }
+    urls = {"home": "/", "story list": "/news/"}
+    if published.count() > 2 * ArticleListView.paginate_by:  # a dataset with a third page
+        urls["story list, page 3"] = "/news/?page=3"
     if story:
         urls["story"] = story.get_absolute_url()
     if show:
