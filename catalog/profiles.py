@@ -54,8 +54,8 @@ PERSON_CREDITS = PreparedQuery(
 # (each a round trip of its own cost more than the database spends on all four). Rows are
 # (part, label, link, sort_year, sort_id, day, final), ordered as each list reads (the parts
 # lose their own default ordering, which a compound statement may not have): studios by
-# name, spinoffs by first year (undated last) and title, tags by name, seasons by number. A season's row is
-# (part, status, None, number, episode count, premiere date, is final).
+# name, spinoffs by first year (undated last) and title, tags by name, seasons by number.
+# A season's row is (part, status, None, number, episode count, premiere date, is final).
 _STUDIO, _SPINOFF, _TAG, _SEASON = 1, 2, 3, 4
 # Typed NULLs: a bound parameter's NULL is text to PostgreSQL, which no date column unites with.
 _NO_YEAR = Cast(Value(None), models.IntegerField())
