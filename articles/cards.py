@@ -131,26 +131,28 @@ class CardLists:
     """
 
     def __init__(self, *lists: tuple[Callable[..., QuerySet], int], params: tuple[str, ...]) -> None:
-        self.count = len(lists)
+        # Each row says which list it is in by a letter: an integer column would have every
+        # row go through Django's integer converter (it has none for text).
+        self.labels = [chr(ord("a") + number) for number in range(len(lists))]
 
         def build(**values) -> QuerySet:
             parts = [
                 Article.objects.filter(pk__in=stories(**values).values("pk")[:limit])
-                .annotate(list_number=Value(number))
+                .annotate(list_label=Value(label, output_field=TextField()))
                 .order_by()
-                .values_list(*CARD_COLUMNS, "list_number")
-                for number, (stories, limit) in enumerate(lists)
+                .values_list(*CARD_COLUMNS, "list_label")
+                for label, (stories, limit) in zip(self.labels, lists, strict=True)
             ]
-            return parts[0].union(*parts[1:], all=True).order_by("list_number", "-published_at", "-id")
+            return parts[0].union(*parts[1:], all=True).order_by("list_label", "-published_at", "-id")
 
         self.query = PreparedQuery(build, *params, "now")
 
     def cards(self, **params: int) -> list[list[StoryCard]]:
         """The lists' cards, in the order the lists were given."""
-        rows: list[list[tuple]] = [[] for _ in range(self.count)]
+        rows: dict[str, list[tuple]] = {label: [] for label in self.labels}
         for row in self.query.rows(now=timezone.now(), **params):
             rows[row[-1]].append(row[:-1])
-        return [cards_from_rows(part) for part in rows]
+        return [cards_from_rows(part) for part in rows.values()]
 
 
 def _bylines(ids: Iterable[int]) -> QuerySet:
