@@ -272,6 +272,15 @@ class ListText(NamedTuple):
         return cls(timezone.get_current_timezone(), _Labels(MONTHS), _Labels(KIND_LABELS))
 
 
+def _machine_time(local: datetime) -> str:
+    """``local`` as "Y-m-d\\TH:i:sO" ("2026-11-24T09:30:00-0800"): ``isoformat()`` with the
+    colon taken out of its offset, half of what ``strftime()`` costs (forty cards a page)."""
+    stamp = local.isoformat(timespec="seconds")
+    if len(stamp) != 25:  # an offset with seconds (zones before standard time)
+        return local.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return stamp[:22] + stamp[23:]
+
+
 def card_html(card: StoryCard, level: int = 3, *, text: ListText | None = None) -> str:
     """One card. A list passes the :class:`ListText` its cards share (:func:`story_list_html`)."""
     text = text or ListText.now()
@@ -285,7 +294,7 @@ def card_html(card: StoryCard, level: int = 3, *, text: ListText | None = None) 
         # As the date filter writes "Y-m-d\TH:i:sO" and "F j, Y", without its formatter.
         local = card.published_at.astimezone(text.tz)
         when = (
-            f'<time datetime="{local.strftime("%Y-%m-%dT%H:%M:%S%z")}">'
+            f'<time datetime="{_machine_time(local)}">'
             f"{text.months[local.month]} {local.day}, {local.year}</time>"
         )
     return (
