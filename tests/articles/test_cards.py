@@ -177,3 +177,21 @@ def test_card_dates_are_the_newsroom_day_in_its_language(zone):
     assert french.xpath("//time/text()") == [expected_day[1], "janvier 15, 2026"]
     local = late.published_at.astimezone(ZoneInfo(zone))
     assert english.xpath("//time/@datetime")[0] == local.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+@pytest.mark.parametrize(
+    "zone, when",
+    [
+        ("UTC", datetime(2026, 3, 8, 10, 5, 7, 123456, tzinfo=UTC)),
+        ("America/Los_Angeles", datetime(2026, 3, 8, 10, 5, 7, tzinfo=UTC)),  # the day clocks change
+        ("Asia/Kathmandu", datetime(2026, 11, 24, 23, 59, 59, tzinfo=UTC)),
+        ("America/St_Johns", datetime(2026, 1, 1, tzinfo=UTC)),
+        ("Europe/Amsterdam", datetime(1850, 6, 1, tzinfo=UTC)),  # an offset with seconds
+    ],
+)
+def test_card_time_is_written_as_strftime_writes_it(zone, when):
+    local = when.astimezone(ZoneInfo(zone))
+    card = story_cards(Article.objects.filter(pk=f.article(published_at=when).pk), 1)[0]
+    with timezone.override(zone):
+        doc = cards_html([card])
+    assert doc.xpath("//time/@datetime") == [local.strftime("%Y-%m-%dT%H:%M:%S%z")]
