@@ -147,12 +147,17 @@ class CardLists:
 
         self.query = PreparedQuery(build, *params, "now")
 
-    def cards(self, **params: int) -> list[list[StoryCard]]:
-        """The lists' cards, in the order the lists were given."""
+    def rows(self, **params: int) -> list[list[tuple]]:
+        """The lists' rows (of ``CARD_COLUMNS``: the first is the story's id), in the order the
+        lists were given: for a page that shows only some of them (:func:`cards_from_rows`)."""
         rows: dict[str, list[tuple]] = {label: [] for label in self.labels}
         for row in self.query.rows(now=timezone.now(), **params):
             rows[row[-1]].append(row[:-1])
-        return [cards_from_rows(part) for part in rows.values()]
+        return list(rows.values())
+
+    def cards(self, **params: int) -> list[list[StoryCard]]:
+        """The lists' cards, in the order the lists were given."""
+        return [cards_from_rows(part) for part in self.rows(**params)]
 
 
 def _bylines(ids: Iterable[int]) -> QuerySet:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.generic import DetailView
 
-from articles.cards import with_bylines
+from articles.cards import cards_from_rows, with_bylines
 from newsroom.links import page_url
 from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
@@ -211,10 +211,12 @@ class PersonDetailView(PersonPage, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person: Person = self.object
-        mentioning, about_shows = PERSON_STORIES.cards(person_id=person.pk)
-        # Each story once: those already listed as naming them are left out of the second list.
-        listed = {card.id for card in mentioning}
-        about_their_shows = [card for card in about_shows if card.id not in listed][:PROFILE_LIMIT]
+        naming, about_shows = PERSON_STORIES.rows(person_id=person.pk)
+        # Each story once: those already listed as naming them are left out of the second
+        # list (rows, not cards: only the cards shown are made).
+        listed = {row[0] for row in naming}
+        mentioning = cards_from_rows(naming)
+        about_their_shows = cards_from_rows([row for row in about_shows if row[0] not in listed][:PROFILE_LIMIT])
         with_bylines(mentioning, about_their_shows)
         credits, more_credits = person_credits(person.pk)
         return super().get_context_data(

@@ -54,11 +54,14 @@ def url_maker(viewname: str, *names: str) -> Callable[..., str]:
         head, tail = texts
         return lambda value: f"{head}{value}{tail}"
 
+    # The texts around the arguments as one format string: a story's address (four of them)
+    # is written for every card of a list.
+    pattern = "{}".join(text.replace("{", "{{").replace("}", "}}") for text in texts)
+
     def make(*values: str | int) -> str:
-        parts = [texts[0]]
-        for value, text in zip(values, texts[1:], strict=True):
-            parts += (str(value), text)
-        return "".join(parts)
+        if len(values) != len(names):
+            raise TypeError(f"{viewname}: takes {len(names)} values ({', '.join(names)}), got {len(values)}")
+        return pattern.format(*values)
 
     return make
 

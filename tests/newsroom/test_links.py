@@ -6,7 +6,7 @@ import html
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from newsroom.links import page_url
+from newsroom.links import page_url, url_maker
 from newsroom.text import escape_html
 
 SLUG_PAGES = [
@@ -36,6 +36,25 @@ def test_story_addresses_match_reverse(year, month, day):
     kwargs = {"year": year, "month": month, "day": day, "slug": "ballard-renewed-season-2"}
 
     assert page_url("articles:article_detail", **kwargs) == reverse("articles:article_detail", kwargs=kwargs)
+
+
+def test_a_maker_of_several_arguments_takes_exactly_that_many():
+    story_url = url_maker("articles:article_detail", "year", "month", "day", "slug")
+
+    assert story_url(2025, "07", "31", "a-b") == "/news/2025/07/31/a-b/"
+    with pytest.raises(TypeError, match="takes 4 values"):
+        story_url(2025, "07", "31")
+    with pytest.raises(TypeError, match="takes 4 values"):
+        story_url(2025, "07", "31", "a-b", "extra")
+
+
+def test_a_script_prefix_with_percent_signs_is_kept_as_reverse_quotes_it():
+    try:
+        set_script_prefix("/100%25 news/")
+        kwargs = {"year": 2025, "month": "07", "day": "31", "slug": "a-b"}
+        assert page_url("articles:article_detail", **kwargs) == reverse("articles:article_detail", kwargs=kwargs)
+    finally:
+        clear_script_prefix()
 
 
 def test_the_script_prefix_of_the_request_is_kept():
