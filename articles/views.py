@@ -3,7 +3,8 @@
 Every view reads stories through ``Article.objects.published()`` and a named query shape
 (``for_listing()``, ``for_detail()``), so drafts, scheduled and archived stories never show
 and each page runs a fixed number of queries. Lists on profile pages are bounded: the newest
-``PROFILE_LIMIT`` stories; the full archive is the paginated story list.
+``catalog.profiles.PROFILE_LIMIT`` stories, as on the show, person and company pages; the
+full archive is the paginated story list.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from catalog.panels import cast_of, credits_html, crew_by_role
-from catalog.profiles import TAGGED_SHOWS, newest_shows
+from catalog.profiles import PROFILE_LIMIT, TAGGED_SHOWS, newest_shows
 from newsroom.caching import content_changed_at
 from newsroom.links import page_url
 from newsroom.prepared import PreparedQuery
@@ -36,7 +37,6 @@ from .structured_data import article_data, author_data, website_data
 
 HOME_LATEST = 10
 HOME_RENEWALS = 6
-PROFILE_LIMIT = 20
 SITE_DESCRIPTION = (
     "Entertainment news: renewals, cancellations, casting, and the shows and people behind them."
 )
@@ -44,6 +44,10 @@ SITE_DESCRIPTION = (
 
 # The home page's two lists as prepared card rows (articles.cards): the bylines of both in
 # one more query.
+LATEST_CARDS = CardList(lambda now: Article.objects.published(now).newest(), limit=HOME_LATEST)
+RENEWAL_CARDS = CardList(
+    lambda now: Article.objects.published(now).renewal_news().newest(), limit=HOME_RENEWALS
+)
 # An author's and a tag's pages: the row and the newest stories as cards (a tag's newest
 # shows: catalog.profiles.TAGGED_SHOWS).
 AUTHOR = PreparedQuery(lambda slug: Author.objects.filter(slug=slug), "slug")
@@ -54,10 +58,6 @@ STORIES_BY_AUTHOR = CardList(
 )
 STORIES_TAGGED = CardList(
     lambda tag_id, now: Article.objects.published(now).tagged(tag_id).newest(), "tag_id", limit=PROFILE_LIMIT
-)
-LATEST_CARDS = CardList(lambda now: Article.objects.published(now).newest(), limit=HOME_LATEST)
-RENEWAL_CARDS = CardList(
-    lambda now: Article.objects.published(now).renewal_news().newest(), limit=HOME_RENEWALS
 )
 
 
