@@ -452,6 +452,10 @@ class Generator:
         self.authors(w)
         self.articles(w)
         self.step(f"{self.n_stories:,} stories with bylines, mentions and tags")
+        from articles.models import keep_all_newest_story_times
+
+        keep_all_newest_story_times()
+        self.step("each show's newest story time, copied to its credits")
 
     # -- companies and tags -------------------------------------------------------------------
 

@@ -63,7 +63,15 @@ from newsroom.importing import (
     tag_ids,
 )
 
-from .models import Credit, ImdbCreditsDigest, Person, Show, TaggedShow, bump_catalog_version
+from .models import (
+    COPIED_FROM_SHOW,
+    Credit,
+    ImdbCreditsDigest,
+    Person,
+    Show,
+    TaggedShow,
+    bump_catalog_version,
+)
 
 IMDB_COLUMNS: dict[str, tuple[str, ...]] = {
     "title.basics": (
@@ -778,6 +786,7 @@ class _ImdbWriter:
         }
         new: list[Title] = []
         changed, genre_targets = [], []
+        renamed: list[int] = []  # shows whose credits' copies of title and year change
         for record in batch:
             tconst, kind, title, original, year_start, year_end, genres = record
             row = existing.get(tconst)
@@ -790,6 +799,8 @@ class _ImdbWriter:
             aliases = [*stored, original] if original and original not in stored else stored
             if row[2:6] != (title, kind, year_start, year_end) or aliases != stored:
                 changed.append((title, kind, year_start, year_end, self.json_list(aliases), now, pk))
+                if (row[2], row[4]) != (title, year_start):
+                    renamed.append(pk)
             if genres:
                 genre_targets.append((pk, genres))
         stats.updated["shows"] += len(changed)
@@ -814,6 +825,8 @@ class _ImdbWriter:
                     genre_targets.append((pk, with_genres[imdb_id]))
         if changed:
             self.table(Show, ["title", "kind", "year_start", "year_end", "aliases", "updated_at"]).update(changed)
+            for part in itertools.batched(renamed, LOOKUP_CHUNK):
+                Credit.objects.filter(show_id__in=part).sync_show_copies()
         self._add_genres(genre_targets)
 
     def _add_genres(self, targets: list[tuple[int, tuple[str, ...]]]) -> None:
@@ -893,13 +906,14 @@ class _ImdbWriter:
         stats, q = self.stats, connection.ops.quote_name
         column = q("principals" if update_order else "crew")
         found = self.select_in(
-            f"SELECT s.imdb_id, s.id, d.{column} FROM {self.show_table} s "
-            f"LEFT JOIN {self.digest_table} d ON d.show_id = s.id WHERE s.imdb_id",
+            f"SELECT s.imdb_id, s.id, d.{column}, COALESCE(s.year_start, 0), s.title, s.newest_story_at "
+            f"FROM {self.show_table} s LEFT JOIN {self.digest_table} d ON d.show_id = s.id WHERE s.imdb_id",
             {r[0] for r in batch},
             near=True,
         )
-        show_ids = {imdb_id: pk for imdb_id, pk, _digest in found}
-        stored = {imdb_id: digest for imdb_id, _pk, digest in found if digest is not None}
+        show_ids = {row[0]: row[1] for row in found}
+        stored = {row[0]: row[2] for row in found if row[2] is not None}
+        copies = {row[1]: row[3:] for row in found}  # a new credit's copies (COPIED_FROM_SHOW)
         # A title whose rows are those of the last run (its digest) is skipped whole.
         digests: dict[int, int] = {}
         wanted: dict[tuple[int, str, str, str], int] = {}
@@ -931,7 +945,7 @@ class _ImdbWriter:
         if not wanted:
             return
         person_id = self.people_ids().get
-        rows: list[tuple[int, int, str, str, int]] = []
+        rows: list[tuple] = []
         no_person = 0
         for (show, nconst, role, character), order in wanted.items():
             person = person_id(nconst)
@@ -941,7 +955,7 @@ class _ImdbWriter:
                 no_person += 1
                 digests.pop(show, None)
             else:
-                rows.append((show, person, role, character, order))
+                rows.append((show, person, role, character, order, *copies[show]))
         stats.skip("credits", "person not in the catalog", no_person)
         if digests:
             self.cursor.executemany(
@@ -951,7 +965,7 @@ class _ImdbWriter:
             )
         if not rows:
             return
-        table = self.table(Credit, ["show_id", "person_id", "role", "character", "order"])
+        table = self.table(Credit, ["show_id", "person_id", "role", "character", "order", *COPIED_FROM_SHOW])
         inserted = table.insert(rows, ignore_conflicts=True)
         stats.created["credits"] += inserted
         updated = 0
@@ -1068,6 +1082,14 @@ class _PgFileLoader:
             stage,
             "seq, imdb_id, kind, title, original, year_start, year_end, genres, s1, s2, s3, odd",
             rows(),
+        )
+        # A new title or first year goes to the show's credits' copies (COPIED_FROM_SHOW) first,
+        # while the shows still tell which ones change.
+        credit = self.writer.credit_table
+        self.cursor.execute(
+            f"UPDATE {credit} c SET show_sort_year = COALESCE(st.year_start, 0), show_sort_title = st.title "
+            f"FROM {show} s JOIN {stage} st ON st.imdb_id = s.imdb_id WHERE c.show_id = s.id "
+            f"AND (s.title, s.year_start) IS DISTINCT FROM (st.title, st.year_start)"
         )
         # The original title joins the aliases when they do not hold it yet (as a JSON string).
         add_alias = "st.original IS NOT NULL AND NOT s.aliases @> jsonb_build_array(st.original)"
@@ -1347,15 +1369,16 @@ class _PgFileLoader:
         left = wanted - no_person - matched
         if not left:
             return
-        table = w.table(Credit, ["show_id", "person_id", "role", "character", "order"])
+        table = w.table(Credit, ["show_id", "person_id", "role", "character", "order", *COPIED_FROM_SHOW])
         defaults = "".join(", %s" for _ in table.defaults)
         # Without its unique constraint (rebuilt at the end) the table has been locked since
         # before the match: nothing can have come in meanwhile.
         conflict = "" if self.indexes.unique_dropped else " ON CONFLICT DO NOTHING"
         self.cursor.execute(
             f"INSERT INTO {w.credit_table} ({table.column_list}) "
-            f"SELECT show_id, person_id, role, chr, ord{defaults} FROM {match} "
-            f"WHERE credit_id IS NULL ORDER BY seq{conflict}",
+            f"SELECT m.show_id, m.person_id, m.role, m.chr, m.ord, COALESCE(s.year_start, 0), s.title, "
+            f"s.newest_story_at{defaults} FROM {match} m JOIN {w.show_table} s ON s.id = m.show_id "
+            f"WHERE m.credit_id IS NULL ORDER BY m.seq{conflict}",
             list(table.defaults),
         )
         inserted = self.cursor.rowcount

@@ -43,6 +43,7 @@ from newsroom.importing import (
 )
 
 from .models import (
+    COPIED_FROM_SHOW,
     Company,
     Credit,
     ImdbCreditsDigest,
@@ -659,6 +660,14 @@ class _CatalogWriter:
 
         rows, outcomes = self._upsert_keyed(Show, records, "title")
         self.show_ids = {key: obj.pk for key, obj in rows.items()}
+        # Bulk updates skip Show.save(): a new title or first year goes to the show's credits here.
+        renamed = [
+            obj.pk
+            for obj in rows.values()
+            if hasattr(obj, "_loaded_title") and (obj.title, obj.year_start) != (obj._loaded_title, obj._loaded_year_start)
+        ]
+        for part in chunked(renamed):
+            Credit.objects.filter(show_id__in=part).sync_show_copies()
 
         spinoff_refs = [
             (f"{r.where}.spinoff_of", r.refs["spinoff_of"]) for r in records if r.refs.get("spinoff_of")
@@ -779,11 +788,14 @@ class _CatalogWriter:
         )
         show_pks = sorted({self.show_ids[r.show] for r in records})
         existing: dict[tuple, Credit] = {}
+        copies: dict[int, dict] = {}  # what a new credit copies from its show
         for part in chunked(show_pks):
             for credit in Credit.objects.filter(show_id__in=part).only(
                 "id", "show_id", "person_id", "role", "character", "order"
             ):
                 existing[(credit.show_id, credit.person_id, credit.role, credit.character)] = credit
+            for copied in Show.objects.filter(pk__in=part).values("pk", **COPIED_FROM_SHOW):
+                copies[copied.pop("pk")] = copied
         to_create, to_update = [], []
         for record in records:
             identity = (
@@ -801,6 +813,7 @@ class _CatalogWriter:
                         role=record.role,
                         character=record.character,
                         order=record.order or 0,
+                        **copies[identity[0]],
                     )
                 )
                 self.stats.created["credits"] += 1
