@@ -71,6 +71,25 @@ class RemembersLoaded:
         return instance
 
 
+class KeepsCopies:
+    """A model with ``copied_fields``: copies of other rows' values, written only by the code
+    that keeps them (a show's newest story time, a credit's copies of its show). A whole save
+    of a stored row leaves them as the database has them: the instance's values may predate
+    their last update (an editor's form loaded before a story went live)."""
+
+    copied_fields: tuple[str, ...] = ()
+
+    def save(self, *args, **kwargs) -> None:
+        if kwargs.get("update_fields") is None and not self._state.adding and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.copied_fields and f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
+
 class KeyedModel(models.Model):
     """A catalog entry with an import key, a unique slug and aliases."""
 
@@ -239,8 +258,9 @@ class ShowQuerySet(models.QuerySet):
         return self.order_by(F("year_start").desc(nulls_last=True), "title", "id")
 
 
-class Show(RemembersLoaded, KeyedModel):
+class Show(RemembersLoaded, KeepsCopies, KeyedModel):
     remembered_fields = ("title", "year_start")
+    copied_fields = ("newest_story_at",)
 
     class Kind(models.TextChoices):
         SERIES = "series", "Series"
@@ -582,8 +602,9 @@ class CreditQuerySet(models.QuerySet):
         return self.annotate(show_rank=rank).filter(show_rank__gte=first, show_rank__lte=last)
 
 
-class Credit(RemembersLoaded, models.Model):
+class Credit(RemembersLoaded, KeepsCopies, models.Model):
     remembered_fields = ("show_id",)
+    copied_fields = tuple(COPIED_FROM_SHOW)
 
     class Role(models.TextChoices):
         CAST = "cast", "Cast"
@@ -671,6 +692,8 @@ class Credit(RemembersLoaded, models.Model):
                 setattr(self, name, value)
             if fields is not None:
                 kwargs["update_fields"] = {*fields, *COPIED_FROM_SHOW}
+            elif not self._state.adding:
+                kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields if not f.primary_key]
         super().save(*args, **kwargs)
         self._loaded_show_id = self.show_id
 

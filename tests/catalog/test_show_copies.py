@@ -225,3 +225,28 @@ def test_the_stories_about_a_persons_shows_are_the_newest_of_all_their_shows():
     plain = Article.objects.published(now).about_shows_of(person.pk).newest()
     assert got == list(plain.values_list("pk", flat=True)[:limit])
     assert len(got) == limit
+
+
+def test_saving_a_show_or_credit_loaded_before_a_change_leaves_the_newer_copies_alone():
+    """An editor's form holds the show and its credits as loaded: a story published, or the
+    show renamed, meanwhile is not undone by saving them."""
+    show = factories.show("Ballard", year_start=2025)
+    credit = factories.credit(factories.person(), show)
+    show_as_loaded, credit_as_loaded = Show.objects.get(pk=show.pk), Credit.objects.get(pk=credit.pk)
+
+    story = factories.article(main_show=show)
+    renamed = Show.objects.get(pk=show.pk)
+    renamed.title = "Ballard (TV)"
+    renamed.save()
+
+    show_as_loaded.description = "A cold-case unit."
+    show_as_loaded.title = "Ballard (TV)"
+    show_as_loaded.save()
+    credit_as_loaded.order = 3
+    credit_as_loaded.save()
+
+    show.refresh_from_db()
+    credit.refresh_from_db()
+    assert (show.description, show.newest_story_at) == ("A cold-case unit.", story.published_at)
+    assert (credit.order, credit.show_sort_title, credit.show_story_at) == (3, "Ballard (TV)", story.published_at)
+    assert stale() == []
