@@ -2,8 +2,9 @@
 
 A card shows a story's kind, main show, headline, dek, bylines, date and hero image. Profile
 pages list up to forty of them, so lists are read as plain rows (:func:`story_cards`, one
-query per list, and :func:`with_bylines`, one query for every list on the page) and written
-by :func:`story_list_html` rather than by a template per card: a card costs the template
+query per list, or :class:`CardLists`, one for a page's lists; the bylines are the story's
+own copy, ``Article.byline_authors``) and written by :func:`story_list_html` rather than by
+a template per card: a card costs the template
 engine two includes and a few dozen variable lookups, which made story lists the largest
 part of the profile pages' time. Stories loaded as models (``for_listing()``) are written the
 same way through :func:`card_of`.
@@ -28,7 +29,7 @@ from newsroom.links import url_maker
 from newsroom.prepared import PreparedQuery
 from newsroom.text import escape_html as escape
 
-from .models import Article, Byline
+from .models import Article
 
 KIND_LABELS: dict[str, str] = dict(Article.Kind.choices)
 CARD_IMAGE_SIZES = "(min-width: 60rem) 10rem, 30vw"
@@ -58,13 +59,14 @@ class StoryCard:
     bylines: list[AuthorLink] = field(default_factory=list)
 
 
-# The hero image's renditions as their JSON text, decoded only for a card that has an image:
-# read as a JSONField, every card's value went through the field's converter, most of them an
-# empty object (0.3-0.4 ms of a profile page's forty cards).
+# The hero image's renditions and the bylines as their JSON text, each decoded only when it
+# holds something: read as a JSONField, every card's value went through the field's converter,
+# most of them an empty object (0.3-0.4 ms of a profile page's forty cards).
 RENDITIONS_TEXT = Cast("hero_image_renditions", TextField())
+BYLINES_TEXT = Cast("byline_authors", TextField())
 CARD_COLUMNS = (
     "id", "title", "slug", "dek", "kind", "published_at", "created_at",
-    "main_show__title", "main_show__slug", "hero_image", RENDITIONS_TEXT,
+    "main_show__title", "main_show__slug", "hero_image", RENDITIONS_TEXT, BYLINES_TEXT,
 )
 
 
@@ -72,9 +74,10 @@ def cards_from_rows(rows: Iterable[tuple]) -> list[StoryCard]:
     """Cards from rows of ``CARD_COLUMNS``; addresses as ``get_absolute_url`` writes them."""
     story_url = url_maker("articles:article_detail", "year", "month", "day", "slug")
     show_url = url_maker("catalog:show_detail", "slug")
+    author_url = url_maker("articles:author_detail", "slug")
     zone = timezone.get_current_timezone()
     cards = []
-    for pk, title, slug, dek, kind, published_at, created_at, show_title, show_slug, image, renditions in rows:
+    for pk, title, slug, dek, kind, published_at, created_at, show_title, show_slug, image, renditions, bylines in rows:
         local = (published_at or created_at).astimezone(zone)
         cards.append(
             StoryCard(
@@ -88,6 +91,9 @@ def cards_from_rows(rows: Iterable[tuple]) -> list[StoryCard]:
                 show_url=show_url(show_slug) if show_slug else None,
                 image=image or "",
                 renditions=json.loads(renditions) if image and renditions else None,
+                bylines=[]
+                if bylines == "[]"
+                else [AuthorLink(name, author_url(author)) for name, author in json.loads(bylines)],
             )
         )
     return cards
@@ -95,7 +101,7 @@ def cards_from_rows(rows: Iterable[tuple]) -> list[StoryCard]:
 
 def cards_of(stories: QuerySet) -> list[StoryCard]:
     """Every story of ``stories`` (already filtered, ordered and sliced: a page of a list)
-    as cards, in one query. Bylines come separately (:func:`with_bylines`)."""
+    as cards, in one query."""
     return cards_from_rows(stories.values_list(*CARD_COLUMNS))
 
 
@@ -158,55 +164,6 @@ class CardLists:
     def cards(self, **params: int) -> list[list[StoryCard]]:
         """The lists' cards, in the order the lists were given."""
         return [cards_from_rows(part) for part in self.rows(**params)]
-
-
-def _bylines(ids: Iterable[int]) -> QuerySet:
-    return (
-        Byline.objects.filter(article_id__in=ids)
-        .order_by("article_id", "order", "id")
-        .values_list("article_id", "author__name", "author__slug")
-    )
-
-
-# Bylines for up to this many stories in one prepared query (a page's lists together).
-_BYLINE_BATCH = 40
-_BYLINE_SLOTS = tuple(f"article_{i}" for i in range(_BYLINE_BATCH))
-BYLINES = PreparedQuery(lambda **ids: _bylines(ids.values()), *_BYLINE_SLOTS)
-
-
-def _by_id(lists: Iterable[list[StoryCard]]) -> dict[int, list[StoryCard]]:
-    by_id: dict[int, list[StoryCard]] = {}
-    for cards in lists:
-        for card in cards:
-            by_id.setdefault(card.id, []).append(card)
-    return by_id
-
-
-def _add_bylines(by_id: dict[int, list[StoryCard]], rows: Iterable[tuple]) -> None:
-    author_url = url_maker("articles:author_detail", "slug")
-    for article_id, name, slug in rows:
-        link = AuthorLink(name, author_url(slug))
-        for card in by_id[article_id]:
-            card.bylines.append(link)
-
-
-def with_bylines(*lists: list[StoryCard]) -> None:
-    """Fill in the bylines of every card in ``lists``: one query for up to forty stories."""
-    by_id = _by_id(lists)
-    ids = list(by_id)
-    for start in range(0, len(ids), _BYLINE_BATCH):
-        batch = ids[start : start + _BYLINE_BATCH]
-        batch += [0] * (_BYLINE_BATCH - len(batch))  # no story has id 0
-        _add_bylines(by_id, BYLINES.rows(**dict(zip(_BYLINE_SLOTS, batch, strict=True))))
-
-
-def with_bylines_in_one_query(cards: list[StoryCard]) -> None:
-    """Fill in the bylines of ``cards`` with exactly one query, however many cards there are
-    and even when there are none: for a page whose query count must not depend on how many
-    of its entries are stories (search). Not prepared: its number of ids varies."""
-    by_id = _by_id([cards])
-    # Django sends no query for an empty ``IN``; no story has id 0.
-    _add_bylines(by_id, _bylines(list(by_id) or [0]))
 
 
 def card_of(article: Article) -> StoryCard:

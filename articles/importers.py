@@ -64,7 +64,7 @@ from newsroom.importing import (
 from newsroom.sanitize import plain_text, sanitize_html
 from newsroom.text import unique_slug
 
-from .models import Article, Author, Byline, TaggedArticle
+from .models import Article, Author, Byline, TaggedArticle, keep_byline_authors
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 WXR_SUFFIXES = frozenset({".xml", ".wxr"})
@@ -842,6 +842,7 @@ class _StoryWriter:
         Byline.objects.bulk_create(
             Byline(article=article, author_id=pk, order=order) for order, pk in enumerate(wanted)
         )
+        keep_byline_authors([article.pk])  # bulk_create sends no signal
         return True
 
     def _tags(self, article: Article, names: list[str]) -> bool:

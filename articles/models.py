@@ -9,6 +9,7 @@ states that the catalog lacks, waiting for an editor.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -20,14 +21,24 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from catalog.models import Company, Credit, Person, RemembersLoaded, Show, effective_status_rule
+from catalog.models import (
+    Company,
+    Credit,
+    KeepsCopies,
+    Person,
+    RemembersLoaded,
+    Show,
+    effective_status_rule,
+)
 from catalog.tags import CaseInsensitiveTaggableManager
 from newsroom.links import page_url
 from newsroom.text import unique_slug
 
 
-class Author(models.Model):
+class Author(RemembersLoaded, models.Model):
     """A byline. Not an account: guest and freelance writers have one too."""
+
+    remembered_fields = ("name", "slug")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -287,6 +298,24 @@ class ArticleQuerySet(models.QuerySet):
 
 
 
+def keep_byline_authors(article_ids: Iterable[int]) -> None:
+    """Set these stories' ``byline_authors`` to their bylines' authors, as stored: after a
+    byline or an author's name or slug changed. Stories whose copy is right are not written."""
+    ids = list(article_ids)
+    for start in range(0, len(ids), 2000):
+        part = ids[start : start + 2000]
+        authors: dict[int, list[list[str]]] = {pk: [] for pk in part}
+        bylines = Byline.objects.filter(article_id__in=part).order_by("article_id", "order", "id")
+        for article_id, name, slug in bylines.values_list("article_id", "author__name", "author__slug"):
+            authors[article_id].append([name, slug])
+        stale = [
+            Article(pk=pk, byline_authors=authors[pk])
+            for pk, stored in Article.objects.filter(pk__in=part).values_list("pk", "byline_authors")
+            if stored != authors[pk]
+        ]
+        Article.objects.bulk_update(stale, ["byline_authors"], batch_size=500)
+
+
 def keep_newest_story_times(show_ids: set[int]) -> None:
     """Set each of these shows' ``newest_story_at``, and their credits' copies of it
     (``Credit.show_story_at``), to the publish time of the newest published or scheduled
@@ -317,8 +346,9 @@ def _newest_story_time() -> QuerySet:
     )
 
 
-class Article(RemembersLoaded, models.Model):
+class Article(RemembersLoaded, KeepsCopies, models.Model):
     remembered_fields = ("main_show_id",)
+    copied_fields = ("byline_authors",)
 
     class Kind(models.TextChoices):
         RENEWAL = "renewal", "Renewal"
@@ -375,6 +405,10 @@ class Article(RemembersLoaded, models.Model):
     hero_alt = models.CharField(
         max_length=300, blank=True, help_text="What the image shows, for readers who can't see it."
     )
+    # A copy of the bylines, [[name, slug], …] in byline order, so that a list of stories
+    # writes its cards' bylines from the stories' own rows (articles.cards) instead of a
+    # query for them. Kept by keep_byline_authors(): Byline and Author saves, the imports.
+    byline_authors = models.JSONField(default=list, editable=False)
     hero_credit = models.CharField(max_length=200, blank=True)
     main_show = models.ForeignKey(
         Show,
@@ -542,7 +576,9 @@ class Article(RemembersLoaded, models.Model):
         return self.body_html or self.body
 
 
-class Byline(models.Model):
+class Byline(RemembersLoaded, models.Model):
+    remembered_fields = ("article_id",)
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
     order = models.PositiveSmallIntegerField(default=0)

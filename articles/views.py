@@ -29,7 +29,7 @@ from newsroom.prepared import PreparedQuery
 from newsroom.seo import PageMeta, latest_feeds, profile_feeds
 from newsroom.structured_data import jsonld_script
 
-from .cards import CardList, cards_of, with_bylines
+from .cards import CardList, cards_of
 from .models import Article, Author
 from .scorecard import build_scorecard
 from .story import story_parts
@@ -66,7 +66,6 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         latest, renewals = LATEST_CARDS.cards(), RENEWAL_CARDS.cards()
-        with_bylines(latest, renewals)
         return super().get_context_data(
             latest=latest,
             renewals=renewals,
@@ -96,7 +95,6 @@ class ArticleListView(ListView):
         page = context["page_obj"]
         # The page's stories as card rows (articles.cards) rather than model instances.
         page.object_list = context["articles"] = context["object_list"] = cards_of(page.object_list)
-        with_bylines(page.object_list)
         context["page_range"] = page.paginator.get_elided_page_range(
             page.number, on_each_side=2, on_ends=1
         )
@@ -191,7 +189,6 @@ class AuthorDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         author: Author = self.object
         articles = STORIES_BY_AUTHOR.cards(author_id=author.pk)
-        with_bylines(articles)
         return super().get_context_data(
             articles=articles,
             structured_data=jsonld_script(author_data(author)),
@@ -219,7 +216,6 @@ class TagDetailView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         tag = TAG.first_or_404(slug=self.kwargs["slug"])
         articles = STORIES_TAGGED.cards(tag_id=tag.pk)
-        with_bylines(articles)
         shows, more_shows = newest_shows(TAGGED_SHOWS, tag_id=tag.pk)
         if not articles and not shows:
             raise Http404("Nothing public carries this tag.")

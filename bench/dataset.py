@@ -452,10 +452,11 @@ class Generator:
         self.authors(w)
         self.articles(w)
         self.step(f"{self.n_stories:,} stories with bylines, mentions and tags")
-        from articles.models import keep_all_newest_story_times
+        from articles.models import Article, keep_all_newest_story_times, keep_byline_authors
 
         keep_all_newest_story_times()
-        self.step("each show's newest story time, copied to its credits")
+        keep_byline_authors(Article.objects.values_list("pk", flat=True).order_by("pk"))
+        self.step("each show's newest story time, copied to its credits; each story's bylines")
 
     # -- companies and tags -------------------------------------------------------------------
 

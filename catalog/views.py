@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.generic import DetailView
 
-from articles.cards import cards_from_rows, with_bylines
+from articles.cards import cards_from_rows
 from newsroom.links import page_url
 from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
@@ -81,7 +81,6 @@ class ShowDetailView(ShowPage, DetailView):
         credits, more_credits = top_credits(show.pk)
         lists = lists_of_show(show.pk)
         about, mentioning = SHOW_STORIES.cards(show_id=show.pk)
-        with_bylines(about, mentioning)
         return super().get_context_data(
             credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
             more_credits=more_credits,
@@ -217,7 +216,6 @@ class PersonDetailView(PersonPage, DetailView):
         listed = {row[0] for row in naming}
         mentioning = cards_from_rows(naming)
         about_their_shows = cards_from_rows([row for row in about_shows if row[0] not in listed][:PROFILE_LIMIT])
-        with_bylines(mentioning, about_their_shows)
         credits, more_credits = person_credits(person.pk)
         return super().get_context_data(
             credits_html=person_credits_html(credits),
@@ -251,7 +249,6 @@ class CompanyDetailView(DetailView):
         network_shows, more_network = newest_shows(NETWORK_SHOWS, company_id=company.pk)
         studio_shows, more_studio = newest_shows(STUDIO_SHOWS, company_id=company.pk)
         stories = STORIES_CONCERNING_COMPANY.cards(company_id=company.pk)
-        with_bylines(stories)
         return super().get_context_data(
             network_shows=network_shows,
             more_network_shows=more_network,

@@ -15,10 +15,9 @@ Two engines behind one function, ``search(query, page=...)``:
 Both engines take at most ``CANDIDATES_PER_KIND`` best matches of each kind (stories on
 PostgreSQL: the best of the newest ``STORIES_RANKED`` that match), merge them by
 rank and paginate the merged list. Each kind's query also reads what its results show (a
-story's card, a show's network, year and status…), so the page is built from those rows and
-only its stories' bylines are read after them. A search with results costs the same queries
-whatever kinds they are and however large the archive is: one per kind, then the bylines
-(run even for a page without stories). A search that finds nothing skips the bylines.
+story's card with its bylines, a show's network, year and status…), so the page is built
+from those rows alone. A search costs the same queries whatever kinds it finds and however
+large the archive is: one per kind.
 """
 
 from __future__ import annotations
@@ -49,7 +48,7 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.db.models.functions import Cast
 
-from articles.cards import CARD_COLUMNS, StoryCard, cards_from_rows, with_bylines_in_one_query
+from articles.cards import CARD_COLUMNS, StoryCard, cards_from_rows
 from articles.models import Article
 from catalog.models import Company, Person, Show
 
@@ -370,14 +369,10 @@ _ENTRIES = {"show": _show, "person": _person, "company": _company}
 
 
 def _hits(candidates: list[_Candidate]) -> list[Hit]:
-    """The page's results from their candidate rows, and one query for the bylines of its
-    stories: run even when it has none, so that every page of results costs the same
-    queries. A page without results (nothing found) runs none."""
-    if not candidates:
-        return []
+    """The page's results from their candidate rows (a story's bylines are in its row): no
+    query of their own."""
     stories = [c for c in candidates if c.kind == "story"]
     cards = dict(zip((c.pk for c in stories), cards_from_rows(c.row for c in stories), strict=True))
-    with_bylines_in_one_query(list(cards.values()))
     return [
         Hit(c.kind, c.pk, c.rank, card=cards[c.pk])
         if c.kind == "story"

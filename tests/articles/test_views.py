@@ -14,11 +14,11 @@ from tests.page import Page
 pytestmark = pytest.mark.django_db
 
 # The queries each page runs, whatever the amount of data (see the *_query_count tests).
-HOME_QUERIES = 3  # latest stories, latest renewals, the bylines of both
-LIST_QUERIES = 3  # count, one page of stories, their bylines
+HOME_QUERIES = 2  # latest stories, latest renewals (cards carry their bylines)
+LIST_QUERIES = 2  # count, one page of stories
 STORY_QUERIES = 5  # story with show/network/source, bylines, tags, mentions, show credits
-AUTHOR_QUERIES = 3  # author, stories, bylines
-TAG_QUERIES = 4  # tag, stories, bylines, shows
+AUTHOR_QUERIES = 2  # author, stories
+TAG_QUERIES = 3  # tag, stories, shows
 
 
 def hidden_stories() -> list[Article]:

@@ -14,12 +14,12 @@ pytestmark = pytest.mark.django_db
 
 # The queries each page runs, whatever the amount of data (see the *_query_count tests).
 # show (with what its deciding story says), credits, its studios, spinoffs, tags and seasons
-# (one query), stories about and mentioning it (one query), the bylines of both lists
-SHOW_QUERIES = 5
-# person, credits, stories mentioning them and about their shows (one query), the bylines
-PERSON_QUERIES = 4
-# company, network shows, studio shows, stories + bylines
-COMPANY_QUERIES = 5
+# (one query), stories about and mentioning it (one query, with their bylines)
+SHOW_QUERIES = 4
+# person, credits, stories mentioning them and about their shows (one query, with their bylines)
+PERSON_QUERIES = 3
+# company, network shows, studio shows, stories with their bylines
+COMPANY_QUERIES = 4
 
 
 def unpublished(**fields) -> list[Article]:

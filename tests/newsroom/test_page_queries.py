@@ -47,9 +47,9 @@ def test_search_page_queries_stay_constant(client, django_assert_num_queries, co
             f.show(f"Ballard {n}", aliases=["Ballard"], network=network)
             f.company(f"Ballard company {n}", aliases=["Ballard"])
 
-    # Last-Modified (2); four ranked candidate lists, which carry what their results show (4);
-    # the bylines of the page's stories, even when it has none (1). Whatever kinds are found.
-    with django_assert_num_queries(7):
+    # Last-Modified (2); four ranked candidate lists, which carry what their results show,
+    # bylines included (4). Whatever kinds are found.
+    with django_assert_num_queries(6):
         response = client.get("/search/?q=ballard")
     results = Page(response).find('//ol[@class="search-results"]/li')
     assert len(results) == min(20, count + (0 if people_only else 9))
