@@ -30,7 +30,6 @@ def _marker(index: int) -> str:
     return f"7{index}07{index}07{index}7"
 
 
-@cache
 def _template(viewname: str, names: tuple[str, ...], prefix: str, urlconf: str) -> tuple[str, ...]:
     """The reversed address split around each argument: ``(text, name, text, name, …, text)``."""
     rest = reverse(viewname, kwargs={name: _marker(i) for i, name in enumerate(names)})
@@ -48,8 +47,14 @@ def url_maker(viewname: str, *names: str) -> Callable[..., str]:
     ``reverse()`` would now (this request's script prefix): for a list of links, resolve
     once and then only join."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    template = _template(viewname, names, get_script_prefix(), str(urlconf))
-    texts = template[::2]
+    return _maker(viewname, names, get_script_prefix(), str(urlconf))
+
+
+@cache
+def _maker(viewname: str, names: tuple[str, ...], prefix: str, urlconf: str) -> Callable[..., str]:
+    """``url_maker``'s function, made once per URL pattern, arguments, script prefix and URL
+    configuration."""
+    texts = _template(viewname, names, prefix, urlconf)[::2]
     if len(names) == 1:
         head, tail = texts
         return lambda value: f"{head}{value}{tail}"
@@ -81,7 +86,7 @@ def page_url(viewname: str, **kwargs: str | int) -> str:
 @receiver(setting_changed)
 def _forget_templates(*, setting: str, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
-        _template.cache_clear()
+        _maker.cache_clear()
 
 
 class Link(NamedTuple):
