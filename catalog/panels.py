@@ -1,5 +1,5 @@
 """Credits arranged the way pages show them: cast in billing order, crew grouped by role,
-a person's credits grouped by show.
+a person's credits grouped by show; and the show page's facts and seasons.
 
 Credit lists are bounded: a show's panel (on its page and beside its stories) is the top of
 its billing, a person's page lists their newest shows, and the full lists are paginated pages
@@ -7,21 +7,31 @@ of their own (``catalog.profiles``). They are still the longest lists of the sit
 read as plain rows (``CreditQuerySet.show_page_values()``, ``person_page_values()``: no model
 instances) and the blocks are written here rather than by a template loop: per credit, a
 template costs a dozen variable lookups and a ``reverse()`` for the link. Links come from one
-reversed prefix per page (``newsroom.links.url_maker``).
+reversed prefix per page (``newsroom.links.url_maker``). The show page's facts and seasons
+are written here too: as template blocks they were a seventh of the page's time (their
+lookups, filters and date formats), more than all its queries' Python.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import quote
 
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.links import url_maker
 from newsroom.text import escape_html as escape
 
 from .models import Credit, Show
+
+if TYPE_CHECKING:
+    from newsroom.links import Link
+
+    from .profiles import SeasonRow
 
 # Crew roles in the order a credits block reads: who made it, who runs it, who produced it.
 CREW_ORDER: list[str] = [
@@ -194,3 +204,79 @@ def show_list_html(
         )
     tail = f'<p class="muted">Showing the {len(rows)} most recent.</p>' if more else ""
     return mark_safe(f'<ul class="show-list" role="list">\n{"".join(items)}</ul>\n{tail}')  # noqa: S308 — escaped
+
+
+# -- the show page's facts and seasons -------------------------------------------------------
+
+
+def _links(links: list[Link]) -> str:
+    return ", ".join(f'<a href="{escape(link.url)}">{escape(link.name)}</a>' for link in links)
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def show_facts_html(show: Show, *, studios: list[Link], spinoffs: list[Link]) -> SafeString:
+    """The show's facts as ``<dt>``/``<dd>`` pairs: its network (or platform), studios,
+    status with a link to the renewal scorecard (of the deciding story's year, on the show's
+    network), the show it spun off from, its spinoffs, other names, and pages elsewhere.
+    ``show`` is read with ``for_detail()`` and ``with_effective_status()``."""
+    network = show.network if show.network_id else None
+    parts: list[str] = []
+    if network:
+        kind = "Platform" if network.kind == "streamer" else "Network"
+        parts.append(f'<dt>{kind}</dt><dd><a href="{escape(network.get_absolute_url())}">{escape(network.name)}</a></dd>')
+    if studios:
+        parts.append(f"<dt>Studio{_plural(len(studios))}</dt><dd>{_links(studios)}</dd>")
+    query = []
+    if show.status_story_at:
+        query.append(f"year={timezone.localtime(show.status_story_at).year}")
+    if network:
+        query.append(f"platform={escape(quote(network.slug, safe='/'))}")
+    scorecard = url_maker("articles:scorecard")() + ("?" + "&amp;".join(query) if query else "")
+    on = f" for {escape(network.name)}" if network else ""
+    parts.append(
+        f'<dt>Status</dt><dd>{escape(str(show.effective_status_label))} <span class="muted">·</span> '
+        f'<a href="{scorecard}">Renewal scorecard<span class="visually-hidden">{on}</span></a></dd>'
+    )
+    if show.spinoff_of_id:
+        parent = show.spinoff_of
+        parts.append(
+            f'<dt>Spinoff of</dt><dd><a href="{escape(parent.get_absolute_url())}">{escape(parent.title)}</a></dd>'
+        )
+    if spinoffs:
+        parts.append(f"<dt>Spinoff{_plural(len(spinoffs))}</dt><dd>{_links(spinoffs)}</dd>")
+    if show.aliases:
+        parts.append(f"<dt>Also known as</dt><dd>{', '.join(escape(str(alias)) for alias in show.aliases)}</dd>")
+    elsewhere = []
+    if show.imdb_id:
+        elsewhere.append(f'<a href="https://www.imdb.com/title/{escape(show.imdb_id)}/" rel="external">IMDb</a>')
+    if show.wikidata_id:
+        elsewhere.append(f'<a href="https://www.wikidata.org/wiki/{escape(show.wikidata_id)}" rel="external">Wikidata</a>')
+    if elsewhere:
+        parts.append(f"<dt>Elsewhere</dt><dd>{', '.join(elsewhere)}</dd>")
+    return mark_safe("\n".join(parts))  # noqa: S308 — every value above is escaped
+
+
+def seasons_html(seasons: list[SeasonRow]) -> SafeString:
+    """The seasons the public may see, each with its status, premiere and episode count; or
+    a line saying there are none yet."""
+    if not seasons:
+        return mark_safe('<p class="empty">No seasons listed yet.</p>')
+    items = []
+    for season in seasons:
+        final = " (final season)" if season.is_final else ""
+        day = season.premiere_date
+        premiere = (
+            f', premiere <time datetime="{day.isoformat()}">{MONTHS[day.month]} {day.day}, {day.year}</time>'
+            if day
+            else ""
+        )
+        count = season.episode_count
+        episodes = f", {count} episode{_plural(count)}" if count else ""
+        items.append(
+            f'<li id="season-{season.number}"><strong>Season {season.number}</strong>{final} — '
+            f"{escape(str(season.status_label).lower())}{premiere}{episodes}</li>"
+        )
+    return mark_safe('<ul class="seasons" role="list">\n' + "\n".join(items) + "\n</ul>")  # noqa: S308 — escaped

@@ -21,7 +21,14 @@ from newsroom.seo import PageMeta, profile_feeds
 from newsroom.structured_data import jsonld_script
 
 from .models import Company, Person, Show
-from .panels import cast_of, credits_html, crew_by_role, person_credits_html
+from .panels import (
+    cast_of,
+    credits_html,
+    crew_by_role,
+    person_credits_html,
+    seasons_html,
+    show_facts_html,
+)
 from .profiles import (
     COMPANY,
     NETWORK_SHOWS,
@@ -84,6 +91,8 @@ class ShowDetailView(ShowPage, DetailView):
         return super().get_context_data(
             credits_html=credits_html(cast_of(credits), crew_by_role(credits), level=3),
             more_credits=more_credits,
+            facts_html=show_facts_html(show, studios=lists.studios, spinoffs=lists.spinoffs),
+            seasons_html=seasons_html(lists.seasons),
             seasons=lists.seasons,
             studios=lists.studios,
             spinoffs=lists.spinoffs,

@@ -3,9 +3,11 @@
     {% load links %}
     {% page_url "articles:home" %}
     {% site_nav %}
+    {% tag_list tags %}
 
 ``{% url %}`` walks the URL resolver on every render; the header's links are the same on
 every page, so their addresses are worked out once per URL configuration and script prefix.
+A list of tags (a story's, a show's) is written here rather than by a template loop.
 """
 
 from django import template
@@ -45,3 +47,16 @@ def site_nav(context) -> SafeString:
         for name, label in SITE_NAV
     )
     return mark_safe(f'<nav class="site-nav" aria-label="Main">\n  <ul>{items}</ul>\n</nav>')  # noqa: S308 — addresses escaped, labels fixed
+
+
+@register.simple_tag
+def tag_list(tags) -> SafeString:
+    """Links to the pages of ``tags`` (tags, or rows with a ``name`` and a ``slug``), as a
+    list; nothing when there are none."""
+    if not tags:
+        return mark_safe("")
+    items = "".join(
+        f'<li><a href="{escape(_page_url("articles:tag_detail", slug=tag.slug))}" rel="tag">{escape(tag.name)}</a></li>'
+        for tag in tags
+    )
+    return mark_safe(f'\n<ul class="tags" role="list">\n  {items}\n</ul>\n')  # noqa: S308 — every value escaped

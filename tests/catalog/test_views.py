@@ -66,6 +66,40 @@ def test_show_page_shows_platform_studio_status_spinoffs_and_seasons(client):
     assert "/shows/ballard/" in bosch.hrefs('//dl[contains(@class, "facts")]')
 
 
+def test_show_facts_and_seasons_say_each_thing_once_escaped(client):
+    network = f.company("NBC <East>", kind=Company.Kind.NETWORK)
+    studios = [f.company("Studio One", kind=Company.Kind.STUDIO), f.company("Studio Two", kind=Company.Kind.STUDIO)]
+    show = f.show(
+        "Harbor Lights", network=network, studios=studios, aliases=["Luces <del> Puerto", "HL"],
+        wikidata_id="Q123", year_start=2023,
+    )
+    renewal = f.article("Harbor Lights renewed", main_show=show, kind=Article.Kind.RENEWAL)
+    f.season(show, 1, premiere_date=date(2023, 3, 5), episode_count=1)
+    f.season(show, 2, episode_count=10)
+
+    page = Page(client.get(show.get_absolute_url()))
+    facts = page.one('//dl[contains(@class, "facts")]')
+    assert [" ".join(dt.text_content().split()) for dt in facts.xpath("dt")] == [
+        "Network", "Studios", "Status", "Also known as", "Elsewhere",
+    ]
+    assert facts.xpath("dd[3]/a/@href") == [
+        f"/renewals/?year={timezone.localtime(renewal.published_at).year}&platform={network.slug}"
+    ]
+    assert " ".join(facts.xpath("string(dd[3])").split()) == "Renewed · Renewal scorecard for NBC <East>"
+    assert facts.xpath("string(dd[4])") == "Luces <del> Puerto, HL"
+    assert facts.xpath("dd[5]/a/@href") == ["https://www.wikidata.org/wiki/Q123"]
+    assert "<del>" not in page.html and "&lt;East&gt;" in page.html
+    seasons = [" ".join(li.text_content().split()) for li in page.find('//ul[contains(@class, "seasons")]/li')]
+    assert seasons == ["Season 1 — announced, premiere March 5, 2023, 1 episode", "Season 2 — announced, 10 episodes"]
+    assert page.find('//ul[contains(@class, "seasons")]//time/@datetime') == ["2023-03-05"]
+
+    plain = Page(client.get(f.show("Untitled").get_absolute_url()))
+    bare = plain.one('//dl[contains(@class, "facts")]')
+    assert [" ".join(dt.text_content().split()) for dt in bare.xpath("dt")] == ["Status"]
+    assert bare.xpath("dd/a/@href") == ["/renewals/"]
+    assert plain.words('//section[@aria-labelledby="seasons-heading"]') == "Seasons No seasons listed yet."
+
+
 def test_show_page_lists_cast_in_billing_order_and_crew_by_role(client):
     show = f.show("Ensemble")
     second = f.person("Second Billed")
