@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, NamedTuple
 
+from django.db import connections, router
 from django.db.models import QuerySet, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -131,9 +132,10 @@ class CardLists:
     one query: each list's own rows, newest first, without a round trip per list.
 
     ``lists`` are ``(stories, limit)`` pairs, ``stories`` as :class:`CardList` takes it (the
-    newest first). A story in two lists comes in both. Each list is the part of a compound
-    statement that selects the stories whose ids its own sliced query gives (a part may not
-    be sliced itself on SQLite).
+    newest first). A story in two lists comes in both. Each list is a part of a compound
+    statement: its own sliced query where the database takes one (PostgreSQL), else the
+    stories whose ids its sliced query gives (SQLite takes no LIMIT in a part; that reads
+    each story once more, 0.1-0.2 ms of a profile page on PostgreSQL).
     """
 
     def __init__(self, *lists: tuple[Callable[..., QuerySet], int], params: tuple[str, ...]) -> None:
@@ -142,13 +144,18 @@ class CardLists:
         self.labels = [chr(ord("a") + number) for number in range(len(lists))]
 
         def build(**values) -> QuerySet:
-            parts = [
-                Article.objects.filter(pk__in=stories(**values).values("pk")[:limit])
-                .annotate(list_label=Value(label, output_field=TextField()))
-                .order_by()
-                .values_list(*CARD_COLUMNS, "list_label")
-                for label, (stories, limit) in zip(self.labels, lists, strict=True)
-            ]
+            # The database the prepared query is compiled for: it reads Article as this does.
+            alias = router.db_for_read(Article)
+            sliced = connections[alias].features.supports_slicing_ordering_in_compound
+            parts = []
+            for label, (stories, limit) in zip(self.labels, lists, strict=True):
+                listed = stories(**values)
+                if not sliced:
+                    listed = Article.objects.filter(pk__in=listed.values("pk")[:limit]).order_by()
+                part = listed.annotate(list_label=Value(label, output_field=TextField())).values_list(
+                    *CARD_COLUMNS, "list_label"
+                )
+                parts.append(part[:limit] if sliced else part)
             return parts[0].union(*parts[1:], all=True).order_by("list_label", "-published_at", "-id")
 
         self.query = PreparedQuery(build, *params, "now")
