@@ -44,6 +44,15 @@ ticks() {  # ticks PIDS...: their user + system CPU time, in clock ticks
     echo "$total"
 }
 
+app_ticks() {  # the workers' CPU time, those gunicorn replaced during the run included
+    # (a worker is recycled after GUNICORN_MAX_REQUESTS: its time moves to the master's
+    # children's time, fields 16 and 17, when the master reaps it)
+    local master
+    master=$(awk '{print $16 + $17}' "/proc/$APP_PID/stat")
+    # shellcheck disable=SC2046
+    echo $((master + $(ticks $(pgrep -P "$APP_PID"))))
+}
+
 printf '%-8s %9s %7s %14s %12s %12s\n' page requests req/s "CPU ms/req" "app ms/req" "db ms/req"
 for page in $PAGES; do
     if [ "$page" = ceiling ]; then
@@ -53,13 +62,12 @@ for page in $PAGES; do
     fi
     url="http://127.0.0.1:$APP_PORT$path"
     wrk -t2 -c"$CONNECTIONS" -d2s "$url" >/dev/null  # warm: connections, prepared statements
-    workers=$(pgrep -P "$APP_PID" | tr '\n' ' ')
     backends=$(pgrep -f "postgres: .*newsroom_$DATASET" | tr '\n' ' ' || true)
     # shellcheck disable=SC2086
-    app0=$(ticks $workers); db0=$(ticks $backends)
+    app0=$(app_ticks); db0=$(ticks $backends)
     out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "$url")
     # shellcheck disable=SC2086
-    app1=$(ticks $workers); db1=$(ticks $backends)
+    app1=$(app_ticks); db1=$(ticks $backends)
     requests=$(echo "$out" | awk '/requests in/ {print $1}')
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     "$BENCH_PY" -c "
