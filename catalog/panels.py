@@ -8,8 +8,8 @@ read as plain rows (``CreditQuerySet.show_page_values()``, ``person_page_values(
 instances) and the blocks are written here rather than by a template loop: per credit, a
 template costs a dozen variable lookups and a ``reverse()`` for the link. Links come from one
 reversed prefix per page (``newsroom.links.url_maker``). The show page's facts and seasons
-are written here too: as template blocks they were a seventh of the page's time (their
-lookups, filters and date formats), more than all its queries' Python.
+are written here too: as template blocks, with its tag list, they were a seventh of the
+page's Python (their lookups, filters and date formats).
 """
 
 from __future__ import annotations
