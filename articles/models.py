@@ -347,7 +347,8 @@ def _newest_story_time() -> QuerySet:
 
 
 class Article(RemembersLoaded, KeepsCopies, models.Model):
-    remembered_fields = ("main_show_id",)
+    # What decides its show's newest story time (keep_newest_story_times).
+    remembered_fields = ("main_show_id", "status", "published_at")
     copied_fields = ("byline_authors",)
 
     class Kind(models.TextChoices):
@@ -536,15 +537,16 @@ class Article(RemembersLoaded, KeepsCopies, models.Model):
             # one is refused (optimistic locking in the admin), never silently overwritten.
             # Partial saves (linking writing body_html) leave the editor's text alone.
             self.version = (self.version or 0) + 1
+        shows = {self.main_show_id, getattr(self, "_loaded_main_show_id", None)} - {None}
+        show_time_changed = self.changed_since_loaded()
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
         if fields is None or {"status", "published_at"} & set(fields):
             Mention.objects.filter(article_id=self.pk).exclude(
                 story_live_at=self.live_at
             ).update(story_live_at=self.live_at)
-        if fields is None or {"status", "published_at", "main_show", "main_show_id"} & set(fields):
-            keep_newest_story_times({self.main_show_id, getattr(self, "_loaded_main_show_id", None)} - {None})
-            self._loaded_main_show_id = self.main_show_id
+        if show_time_changed and (fields is None or {"status", "published_at", "main_show", "main_show_id"} & set(fields)):
+            keep_newest_story_times(shows)
 
     def get_absolute_url(self) -> str:
         when = timezone.localtime(self.published_at or self.created_at or timezone.now())

@@ -17,15 +17,10 @@ def story_deleted(sender, instance: Article, **kwargs) -> None:
 @receiver(post_delete, sender=Byline)
 def byline_changed(sender, instance: Byline, **kwargs) -> None:
     keep_byline_authors({instance.article_id, getattr(instance, "_loaded_article_id", None)} - {None})
-    instance._loaded_article_id = instance.article_id
 
 
 @receiver(post_save, sender=Author)
 def author_changed(sender, instance: Author, created: bool, **kwargs) -> None:
     """A new name or slug: every story with their byline shows it."""
-    if not created and any(
-        instance.__dict__.get(name) != getattr(instance, f"_loaded_{name}", None) for name in Author.remembered_fields
-    ):
+    if not created and instance.changed_since_loaded():
         keep_byline_authors(instance.bylines.values_list("article_id", flat=True))
-    for name in Author.remembered_fields:
-        setattr(instance, f"_loaded_{name}", instance.__dict__.get(name))

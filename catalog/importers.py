@@ -664,7 +664,7 @@ class _CatalogWriter:
         renamed = [
             obj.pk
             for obj in rows.values()
-            if hasattr(obj, "_loaded_title") and (obj.title, obj.year_start) != (obj._loaded_title, obj._loaded_year_start)
+            if hasattr(obj, "_loaded_title") and obj.changed_since_loaded()  # stored before, renamed now
         ]
         for part in chunked(renamed):
             Credit.objects.filter(show_id__in=part).sync_show_copies()

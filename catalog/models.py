@@ -56,19 +56,34 @@ def current_catalog_version() -> int:
 
 
 class RemembersLoaded:
-    """Keeps the values of ``remembered_fields`` as loaded from the database, as
-    ``_loaded_<field>``, so that a save can tell what it changed (``catalog.signals``: a
-    person's new IMDb id, or a credit moved to another show, invalidates IMDb credit
-    digests; a show's new title is copied to its credits)."""
+    """Keeps the values of ``remembered_fields`` as loaded from the database (and again after
+    each save), as ``_loaded_<field>``, so that a save and its signals can tell what it
+    changed (``catalog.signals``: a person's new IMDb id, or a credit moved to another show,
+    invalidates IMDb credit digests; a show's new title is copied to its credits)."""
 
     remembered_fields: tuple[str, ...] = ()
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
-        for name in cls.remembered_fields:
-            setattr(instance, f"_loaded_{name}", instance.__dict__.get(name))
+        instance._remember()
         return instance
+
+    def _remember(self) -> None:
+        for name in self.remembered_fields:
+            setattr(self, f"_loaded_{name}", self.__dict__.get(name))
+
+    def changed_since_loaded(self, *names: str) -> bool:
+        """Whether any of ``names`` (every remembered field when none are given) differs from
+        its value as loaded or last saved (None for a row not stored yet)."""
+        return any(
+            self.__dict__.get(name) != getattr(self, f"_loaded_{name}", None) for name in names or self.remembered_fields
+        )
+
+    def save(self, *args, **kwargs) -> None:
+        # Remembered after the post_save signals, which see the values the row had.
+        super().save(*args, **kwargs)
+        self._remember()
 
 
 class KeepsCopies:
@@ -371,15 +386,10 @@ class Show(RemembersLoaded, KeepsCopies, KeyedModel):
         return f"{self.title} ({self.year_start})" if self.year_start else self.title
 
     def save(self, *args, **kwargs) -> None:
-        adding = self._state.adding
+        renamed = not self._state.adding and self.changed_since_loaded()
         super().save(*args, **kwargs)
-        moved = any(
-            self.__dict__.get(name) != getattr(self, f"_loaded_{name}", None) for name in self.remembered_fields
-        )
-        if not adding and moved:
+        if renamed:
             self.credits.sync_show_copies()
-        for name in self.remembered_fields:
-            setattr(self, f"_loaded_{name}", self.__dict__.get(name))
 
     def get_absolute_url(self) -> str:
         return page_url("catalog:show_detail", slug=self.slug)
@@ -685,7 +695,7 @@ class Credit(RemembersLoaded, KeepsCopies, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         fields = kwargs.get("update_fields")
-        moved = self._state.adding or self.show_id != getattr(self, "_loaded_show_id", None)
+        moved = self._state.adding or self.changed_since_loaded("show_id")
         if moved and (fields is None or {"show", "show_id"} & set(fields)):
             # As stored: a show instance at hand may predate a story's new time.
             for name, value in Show.objects.filter(pk=self.show_id).values(**COPIED_FROM_SHOW).get().items():
@@ -695,7 +705,6 @@ class Credit(RemembersLoaded, KeepsCopies, models.Model):
             elif not self._state.adding:
                 kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields if not f.primary_key]
         super().save(*args, **kwargs)
-        self._loaded_show_id = self.show_id
 
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
-from newsroom.links import url_maker
+from newsroom.links import page_url, url_maker
 from newsroom.text import escape_html as escape
 
 from .models import Credit, Show
@@ -234,7 +234,7 @@ def show_facts_html(show: Show, *, studios: list[Link], spinoffs: list[Link]) ->
         query.append(f"year={timezone.localtime(show.status_story_at).year}")
     if network:
         query.append(f"platform={escape(quote(network.slug, safe='/'))}")
-    scorecard = url_maker("articles:scorecard")() + ("?" + "&amp;".join(query) if query else "")
+    scorecard = page_url("articles:scorecard") + ("?" + "&amp;".join(query) if query else "")
     on = f" for {escape(network.name)}" if network else ""
     parts.append(
         f'<dt>Status</dt><dd>{escape(str(show.effective_status_label))} <span class="muted">·</span> '

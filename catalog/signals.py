@@ -35,5 +35,5 @@ def credit_changed(sender, instance: Credit, **kwargs) -> None:
 @receiver(post_save, sender=Person)
 def person_changed(sender, instance: Person, created: bool, **kwargs) -> None:
     """A person's IMDb id changed: the file's rows for them now mean someone else."""
-    if not created and instance.__dict__.get("imdb_id") != getattr(instance, "_loaded_imdb_id", None):
+    if not created and instance.changed_since_loaded("imdb_id"):
         ImdbCreditsDigest.objects.filter(show__credits__person=instance).delete()

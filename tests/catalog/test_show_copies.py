@@ -149,6 +149,8 @@ def test_a_story_saved_without_a_new_time_or_show_writes_no_credit():
         story.title = "A new headline"
         story.save()
     assert not [q for q in queries if q["sql"].startswith("UPDATE") and Credit._meta.db_table in q["sql"]]
+    # Its show's newest story time is not even read again.
+    assert not [q for q in queries if Show._meta.db_table in q["sql"]]
 
 
 def test_a_catalog_import_copies_into_new_credits_and_renames_into_old_ones(tmp_path):
